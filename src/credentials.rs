@@ -1,0 +1,220 @@
+//! The credential: access token, app secret, Graph API version and base URL.
+
+use crate::error::CoreError;
+use serde::Deserialize;
+
+pub const DEFAULT_API_VERSION: &str = "v18.0";
+pub const DEFAULT_BASE_URL: &str = "https://graph.facebook.com";
+
+/// The credential as n8n stores it. Missing fields deserialize as `None`; a field holding
+/// an unpaired UTF-16 surrogate reads as U+FFFD, which every check below refuses, so a
+/// broken secret is reported, never silently altered and sent.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RawCredentials {
+    #[serde(default, deserialize_with = "lenient")]
+    pub access_token: Option<serde_json::Value>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub app_secret: Option<serde_json::Value>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub api_version: Option<serde_json::Value>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub base_url: Option<serde_json::Value>,
+}
+
+fn lenient<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<serde_json::Value>, D::Error> {
+    let raw: Box<serde_json::value::RawValue> = Deserialize::deserialize(deserializer)?;
+    Ok(Some(serde_json::from_str(raw.get()).unwrap_or_else(|_| serde_json::Value::String("\u{FFFD}".into()))))
+}
+
+/// A checked credential. `Debug` never prints the secrets.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Credentials {
+    pub access_token: String,
+    pub app_secret: String,
+    pub api_version: String,
+    pub base_url: String,
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credentials")
+            .field("access_token", &"[redacted]")
+            .field("app_secret", &"[redacted]")
+            .field("api_version", &self.api_version)
+            .field("base_url", &self.base_url)
+            .finish()
+    }
+}
+
+impl RawCredentials {
+    /// Validates every field, in the order a user would fix them: token, secret, version, URL.
+    pub fn check(&self) -> Result<Credentials, CoreError> {
+        let access_token = secret_text(self.access_token.as_ref())
+            .ok_or(CoreError::MissingAccessToken)?;
+        if !is_token_shaped(&access_token) {
+            return Err(CoreError::MalformedAccessToken);
+        }
+        let app_secret = secret_text(self.app_secret.as_ref()).ok_or(CoreError::MissingAppSecret)?;
+        if !is_token_shaped(&app_secret) {
+            return Err(CoreError::MalformedAppSecret);
+        }
+        let api_version = match plain_text(self.api_version.as_ref()) {
+            None => DEFAULT_API_VERSION.to_string(),
+            Some(v) => check_api_version(&v)?,
+        };
+        let base_url = match plain_text(self.base_url.as_ref()) {
+            None => DEFAULT_BASE_URL.to_string(),
+            Some(url) => check_base_url(&url)?,
+        };
+        Ok(Credentials { access_token, app_secret, api_version, base_url })
+    }
+}
+
+/// A secret as typed: surrounding whitespace (a pasted line break) is trimmed; blank means
+/// missing. Numbers are not secrets n8n would store, so any non-string counts as missing.
+fn secret_text(value: Option<&serde_json::Value>) -> Option<String> {
+    plain_text(value)
+}
+
+fn plain_text(value: Option<&serde_json::Value>) -> Option<String> {
+    match value {
+        Some(serde_json::Value::String(s)) => {
+            let trimmed = s.trim();
+            (!trimmed.is_empty()).then(|| trimmed.to_string())
+        }
+        _ => None,
+    }
+}
+
+/// Tokens and app secrets are printable ASCII without spaces. Anything else would either
+/// be refused by Meta or, worse, split the `Authorization` header.
+fn is_token_shaped(value: &str) -> bool {
+    value.bytes().all(|b| b.is_ascii_graphic())
+}
+
+fn check_api_version(version: &str) -> Result<String, CoreError> {
+    let invalid = || CoreError::InvalidApiVersion { got: version.to_string() };
+    let rest = version.strip_prefix('v').ok_or_else(invalid)?;
+    let (major, minor) = rest.split_once('.').ok_or_else(invalid)?;
+    let is_number = |s: &str| !s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit());
+    if is_number(major) && is_number(minor) {
+        Ok(version.to_string())
+    } else {
+        Err(invalid())
+    }
+}
+
+/// Accepts `http(s)://host[:port][/path]`, without credentials, query or fragment.
+/// Trailing slashes are dropped so `{base}/{version}` never doubles them.
+fn check_base_url(url: &str) -> Result<String, CoreError> {
+    let invalid = |reason| CoreError::InvalidBaseUrl { reason };
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or(invalid("it must start with https:// or http://"))?;
+    if !url.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(invalid("it contains spaces or characters that are not allowed in a URL"));
+    }
+    if url.contains(['?', '#']) {
+        return Err(invalid("it must not contain a query (?) or fragment (#)"));
+    }
+    let authority = rest.split('/').next().unwrap_or_default();
+    if authority.contains('@') {
+        return Err(invalid("it must not contain a user name or password"));
+    }
+    if authority.is_empty() || authority.starts_with(':') {
+        return Err(invalid("it has no host name"));
+    }
+    Ok(url.trim_end_matches('/').to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn raw(value: serde_json::Value) -> RawCredentials {
+        serde_json::from_value(value).unwrap()
+    }
+
+    #[test]
+    fn fills_defaults_for_version_and_base_url() {
+        let creds = raw(json!({"accessToken": "tok", "appSecret": "sec"})).check().unwrap();
+        assert_eq!(creds.api_version, "v18.0");
+        assert_eq!(creds.base_url, "https://graph.facebook.com");
+    }
+
+    #[test]
+    fn missing_or_blank_token_is_refused_first() {
+        for token in [json!(null), json!(""), json!("  \n"), json!(12345)] {
+            let err = raw(json!({"accessToken": token, "appSecret": ""})).check().unwrap_err();
+            assert_eq!(err.message(), "Access token is required");
+        }
+        assert_eq!(raw(json!({})).check().unwrap_err(), CoreError::MissingAccessToken);
+    }
+
+    #[test]
+    fn missing_app_secret_is_refused() {
+        let err = raw(json!({"accessToken": "tok"})).check().unwrap_err();
+        assert_eq!(err.message(), "App Secret is required for server-side API calls");
+    }
+
+    #[test]
+    fn trims_pasted_whitespace_around_secrets() {
+        let creds = raw(json!({"accessToken": " tok\n", "appSecret": "\tsec "})).check().unwrap();
+        assert_eq!((creds.access_token.as_str(), creds.app_secret.as_str()), ("tok", "sec"));
+    }
+
+    #[test]
+    fn refuses_tokens_that_would_break_a_header_without_echoing_them() {
+        for token in ["to ken", "tok\r\nX-Evil: 1", "tök", "tok\u{200B}en"] {
+            let err = raw(json!({"accessToken": token, "appSecret": "s"})).check().unwrap_err();
+            assert_eq!(err, CoreError::MalformedAccessToken);
+            assert!(!err.message().contains(token));
+        }
+        let err = raw(json!({"accessToken": "t", "appSecret": "se cret"})).check().unwrap_err();
+        assert_eq!(err, CoreError::MalformedAppSecret);
+    }
+
+    #[test]
+    fn api_version_must_look_like_v18_0() {
+        let ok = raw(json!({"accessToken": "t", "appSecret": "s", "apiVersion": "v21.0"})).check();
+        assert_eq!(ok.unwrap().api_version, "v21.0");
+        for bad in ["18.0", "v18", "v18.x", "v18.0/../x", "latest", "v.0"] {
+            let err = raw(json!({"accessToken": "t", "appSecret": "s", "apiVersion": bad}))
+                .check()
+                .unwrap_err();
+            assert_eq!(err.code(), "invalid_api_version", "{bad}");
+            assert!(err.message().contains("v18.0"));
+        }
+    }
+
+    #[test]
+    fn base_url_accepts_http_and_https_and_drops_trailing_slashes() {
+        let check = |url: &str| {
+            raw(json!({"accessToken": "t", "appSecret": "s", "baseUrl": url})).check().map(|c| c.base_url)
+        };
+        assert_eq!(check("https://graph.instagram.com/").unwrap(), "https://graph.instagram.com");
+        assert_eq!(check("http://127.0.0.1:8080/meta//").unwrap(), "http://127.0.0.1:8080/meta");
+        for bad in [
+            "graph.facebook.com",
+            "ftp://x",
+            "https://",
+            "https://:80",
+            "https://u:p@host",
+            "https://host?access_token=1",
+            "https://host#x",
+            "https://ho st",
+        ] {
+            assert_eq!(check(bad).unwrap_err().code(), "invalid_base_url", "{bad}");
+        }
+    }
+
+    #[test]
+    fn debug_output_hides_secrets() {
+        let creds = raw(json!({"accessToken": "SECRET_TOKEN", "appSecret": "SECRET_APP"})).check().unwrap();
+        let shown = format!("{creds:?}");
+        assert!(!shown.contains("SECRET_TOKEN") && !shown.contains("SECRET_APP"));
+    }
+}

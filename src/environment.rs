@@ -1,0 +1,54 @@
+//! The product requires `N8N_META_UUID` in the n8n process environment. The wrapper reads
+//! the variable (the one place that touches `process.env`) and hands its value here.
+
+use crate::error::CoreError;
+
+pub const META_UUID_VARIABLE: &str = "N8N_META_UUID";
+pub const META_UUID_MIN_LEN: usize = 8;
+
+/// Checks the value of `N8N_META_UUID`: set, not blank, at least 8 characters once
+/// surrounding whitespace is trimmed.
+pub fn check_meta_uuid(value: Option<&str>) -> Result<(), CoreError> {
+    let found_len = value.map(|v| v.trim().chars().count());
+    match found_len {
+        Some(n) if n >= META_UUID_MIN_LEN => Ok(()),
+        _ => Err(CoreError::MissingEnvironment {
+            variable: META_UUID_VARIABLE,
+            min_len: META_UUID_MIN_LEN,
+            found_len,
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_a_uuid() {
+        assert_eq!(check_meta_uuid(Some("0b7e4f3a-2c1d-4e5f-8a9b-0c1d2e3f4a5b")), Ok(()));
+    }
+
+    #[test]
+    fn accepts_exactly_eight_characters() {
+        assert_eq!(check_meta_uuid(Some("12345678")), Ok(()));
+    }
+
+    #[test]
+    fn refuses_missing_blank_and_short_values_naming_the_variable() {
+        for value in [None, Some(""), Some("   "), Some("1234567"), Some("  1234567  ")] {
+            let err = check_meta_uuid(value).unwrap_err();
+            let message = err.message();
+            assert!(message.contains("N8N_META_UUID"), "{message}");
+            assert!(message.contains("must be defined"), "{message}");
+            assert_eq!(err.code(), "missing_environment");
+        }
+    }
+
+    #[test]
+    fn says_what_was_found() {
+        assert!(check_meta_uuid(None).unwrap_err().message().contains("not set"));
+        assert!(check_meta_uuid(Some(" ")).unwrap_err().message().contains("empty"));
+        assert!(check_meta_uuid(Some("abc")).unwrap_err().message().contains("only 3 characters"));
+    }
+}

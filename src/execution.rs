@@ -1,0 +1,312 @@
+//! One node execution, as a state machine the wrapper drives:
+//!
+//! 1. [`Execution::start`] takes everything the wrapper gathered (operation, credential,
+//!    environment value, clock, options, every item's parameters) in one call, checks the
+//!    setup, computes the proof once and plans every item.
+//! 2. [`Execution::plan_json`] hands back, per item, the request to send or the refusal.
+//! 3. For each response, [`Execution::settle_response`] (or, when no response came,
+//!    [`Execution::settle_transport_failure`]) says: sent (with the output item), retry
+//!    after a wait, or failed (with the error item).
+
+use crate::credentials::{Credentials, RawCredentials};
+use crate::environment::check_meta_uuid;
+use crate::error::CoreError;
+use crate::operations::{ItemParams, Operation, Planned};
+use crate::output::{ErrorReport, OutputContext};
+use crate::proof::AppSecretProof;
+use crate::redact::Redactor;
+use crate::response::{self, Reading};
+use crate::retry::{self, Decision, FailureClass, RetryPolicy, WaitAdvice};
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use serde_json::{Map, Value};
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct StartInput<'a> {
+    #[serde(default)]
+    operation: Option<String>,
+    #[serde(default)]
+    credentials: RawCredentials,
+    #[serde(default)]
+    meta_uuid: Option<String>,
+    #[serde(default)]
+    started_at: String,
+    #[serde(default)]
+    retry: RetryPolicy,
+    #[serde(borrow, default)]
+    items: Vec<&'a RawValue>,
+}
+
+struct Setup {
+    credentials: Credentials,
+    redactor: Redactor,
+    context: OutputContext,
+    retry: RetryPolicy,
+}
+
+pub struct Execution {
+    operation_name: &'static str,
+    timestamp: String,
+    setup: Result<Setup, CoreError>,
+    items: Vec<Result<Planned, CoreError>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PlanReport {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    setup_error: Option<ErrorReport>,
+    items: Vec<ItemPlan>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+enum ItemPlan {
+    Send(crate::request::HttpRequest),
+    Refused(ErrorReport),
+}
+
+/// The answer to "what now?" for one response.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase", tag = "outcome")]
+enum Settlement {
+    Sent {
+        item: Box<RawValue>,
+        #[serde(rename = "usagePercent", skip_serializing_if = "Option::is_none")]
+        usage_percent: Option<f64>,
+    },
+    #[serde(rename_all = "camelCase")]
+    Retry {
+        after_ms: u64,
+        pause_all: bool,
+        reason: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        usage_percent: Option<f64>,
+    },
+    Failed {
+        error: ErrorReport,
+        #[serde(rename = "usagePercent", skip_serializing_if = "Option::is_none")]
+        usage_percent: Option<f64>,
+    },
+}
+
+impl Execution {
+    /// Never fails: a malformed call becomes a setup error every item reports.
+    pub fn start(input: &str) -> Execution {
+        let parsed: StartInput = match serde_json::from_str(input) {
+            Ok(parsed) => parsed,
+            Err(err) => {
+                return Execution {
+                    operation_name: "unknown",
+                    timestamp: String::new(),
+                    setup: Err(CoreError::BadCall { reason: format!("unreadable execution input: {err}") }),
+                    items: Vec::new(),
+                }
+            }
+        };
+        let operation = Operation::from_name(parsed.operation.as_deref().unwrap_or(""));
+        let operation_name = operation.as_ref().map(|op| op.name()).unwrap_or("unknown");
+        let setup = operation.and_then(|operation| {
+            check_meta_uuid(parsed.meta_uuid.as_deref())?;
+            let credentials = parsed.credentials.check()?;
+            Ok((operation, credentials))
+        });
+        let (setup, items) = match setup {
+            Err(err) => (Err(err), Vec::new()),
+            Ok((operation, credentials)) => {
+                let proof = AppSecretProof::compute(&credentials.app_secret, &credentials.access_token);
+                let redactor = Redactor::new([
+                    credentials.access_token.as_str(),
+                    credentials.app_secret.as_str(),
+                    proof.as_query_value(),
+                ]);
+                let items = parsed
+                    .items
+                    .iter()
+                    .map(|raw| ItemParams::from_raw(raw).and_then(|params| operation.plan(&params)))
+                    .collect();
+                let context = OutputContext { timestamp: parsed.started_at.clone(), proof_shown: proof.truncated() };
+                let retry = RetryPolicy {
+                    max_retries: parsed.retry.max_retries.min(retry::MAX_MAX_RETRIES),
+                    ..parsed.retry
+                };
+                (Ok(Setup { credentials, redactor, context, retry }), items)
+            }
+        };
+        let item_count = parsed.items.len();
+        let mut execution = Execution { operation_name, timestamp: parsed.started_at, setup, items };
+        if execution.setup.is_err() {
+            let err = execution.setup.as_ref().err().cloned().expect("checked");
+            execution.items = (0..item_count).map(|_| Err(err.clone())).collect();
+        }
+        execution
+    }
+
+    pub fn item_count(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn setup_error(&self) -> Option<&CoreError> {
+        self.setup.as_ref().err()
+    }
+
+    /// The requests to send, one per item, or each item's refusal.
+    pub fn plan_json(&self) -> String {
+        let items = self
+            .items
+            .iter()
+            .map(|item| match (item, &self.setup) {
+                (Ok(planned), Ok(setup)) => ItemPlan::Send(planned.request(&setup.credentials)),
+                (Err(err), _) | (_, Err(err)) => ItemPlan::Refused(self.report(err, None)),
+            })
+            .collect();
+        let report = PlanReport {
+            setup_error: self.setup.as_ref().err().map(|err| self.report(err, None)),
+            items,
+        };
+        serde_json::to_string(&report).expect("plans always serialise")
+    }
+
+    /// Settles one item from Meta's response. `attempt` counts sends of this item so far
+    /// (1 after the first); `now` is the wrapper's clock (ISO-8601) when the response
+    /// arrived; `random` is in [0, 1), for jitter.
+    #[allow(clippy::too_many_arguments)]
+    pub fn settle_response(
+        &self,
+        index: usize,
+        attempt: u32,
+        status: u16,
+        headers_json: &str,
+        body: &str,
+        now: &str,
+        random: f64,
+    ) -> String {
+        let (setup, planned) = match self.planned(index) {
+            Ok(found) => found,
+            Err(report) => return failed(report, None),
+        };
+        let headers: Map<String, Value> = serde_json::from_str(headers_json).unwrap_or_default();
+        let (advice, pressure) = response::read_headers(&headers);
+        let settlement = match response::read(status, body, &setup.redactor) {
+            Reading::Accepted { message_id, .. } => {
+                let item = planned.success_item(&message_id, now, &setup.context);
+                Settlement::Sent {
+                    item: RawValue::from_string(item).expect("output items are JSON"),
+                    usage_percent: pressure.usage_percent,
+                }
+            }
+            Reading::Failed { error, class } => self.decide(setup, error, class, attempt, &advice, random),
+        };
+        with_pressure(settlement, pressure.usage_percent)
+    }
+
+    /// Settles one item whose request got no response. `code` is the client's error code
+    /// (`ECONNREFUSED`, `ETIMEDOUT`, ...), `message` its text (redacted here).
+    pub fn settle_transport_failure(&self, index: usize, attempt: u32, code: &str, message: &str, random: f64) -> String {
+        let (setup, _) = match self.planned(index) {
+            Ok(found) => found,
+            Err(report) => return failed(report, None),
+        };
+        let detail = setup.redactor.clean(&short(message));
+        let code_shown = setup.redactor.clean(&short(code));
+        let (error, class) = match transport_class(code, message) {
+            FailureClass::NotAccepted => (
+                CoreError::Transport { reason: format!("{detail} ({code_shown}); the message was not sent") },
+                FailureClass::NotAccepted,
+            ),
+            FailureClass::Permanent => (
+                CoreError::Transport { reason: format!("{detail} ({code_shown}); the message was not sent") },
+                FailureClass::Permanent,
+            ),
+            _ => (
+                CoreError::DeliveryUnknown { reason: format!("the connection failed after the request was sent: {detail} ({code_shown})") },
+                FailureClass::DeliveryUnknown,
+            ),
+        };
+        let settlement = self.decide(setup, error, class, attempt, &WaitAdvice::default(), random);
+        serde_json::to_string(&settlement).expect("settlements always serialise")
+    }
+
+    fn decide(&self, setup: &Setup, error: CoreError, class: FailureClass, attempt: u32, advice: &WaitAdvice, random: f64) -> Settlement {
+        match retry::decide(class, attempt, &setup.retry, advice, random) {
+            Decision::Retry { after_ms, pause_all } => {
+                Settlement::Retry { after_ms, pause_all, reason: error.message(), usage_percent: None }
+            }
+            Decision::GiveUp { wait_ms } => {
+                let retryable = matches!(class, FailureClass::RateLimited | FailureClass::NotAccepted);
+                let mut report = self.report(&error, Some(retryable));
+                if let Some(wait_ms) = wait_ms {
+                    let note = format!(
+                        "Meta asks to wait about {} minute(s) before sending again; the node waits at most {} seconds.",
+                        wait_ms.div_ceil(60_000),
+                        retry::MAX_WAIT_MS / 1000
+                    );
+                    report.hint = Some(match report.hint.take() {
+                        Some(hint) => format!("{hint} {note}"),
+                        None => note,
+                    });
+                    report.item.hint = report.hint.clone();
+                }
+                Settlement::Failed { error: report, usage_percent: None }
+            }
+        }
+    }
+
+    fn planned(&self, index: usize) -> Result<(&Setup, &Planned), ErrorReport> {
+        let setup = self.setup.as_ref().map_err(|err| self.report(err, None))?;
+        match self.items.get(index) {
+            Some(Ok(planned)) => Ok((setup, planned)),
+            Some(Err(err)) => Err(self.report(err, None)),
+            None => Err(self.report(
+                &CoreError::BadCall { reason: format!("item {index} does not exist ({} items)", self.items.len()) },
+                None,
+            )),
+        }
+    }
+
+    fn report(&self, error: &CoreError, retryable: Option<bool>) -> ErrorReport {
+        ErrorReport::new(error, self.operation_name, &self.timestamp, retryable)
+    }
+}
+
+fn with_pressure(settlement: Settlement, usage: Option<f64>) -> String {
+    let settlement = match settlement {
+        Settlement::Retry { after_ms, pause_all, reason, .. } => {
+            Settlement::Retry { after_ms, pause_all, reason, usage_percent: usage }
+        }
+        Settlement::Failed { error, .. } => Settlement::Failed { error, usage_percent: usage },
+        sent => sent,
+    };
+    serde_json::to_string(&settlement).expect("settlements always serialise")
+}
+
+fn failed(report: ErrorReport, usage_percent: Option<f64>) -> String {
+    serde_json::to_string(&Settlement::Failed { error: report, usage_percent }).expect("settlements always serialise")
+}
+
+/// Error codes meaning the request never left this machine.
+const NOT_SENT_CODES: [&str; 6] = ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "EADDRNOTAVAIL"];
+/// Error codes meaning the request can never be sent as it is.
+const NEVER_SENDABLE_CODES: [&str; 4] = ["ERR_INVALID_URL", "ERR_INVALID_ARG_TYPE", "DEPTH_ZERO_SELF_SIGNED_CERT", "CERT_HAS_EXPIRED"];
+
+fn transport_class(code: &str, _message: &str) -> FailureClass {
+    if NOT_SENT_CODES.contains(&code) {
+        FailureClass::NotAccepted
+    } else if NEVER_SENDABLE_CODES.contains(&code) {
+        FailureClass::Permanent
+    } else {
+        // ECONNRESET, ETIMEDOUT, ECONNABORTED, socket hang up, anything unknown: the request
+        // may have been written and processed.
+        FailureClass::DeliveryUnknown
+    }
+}
+
+/// Client error texts can be long (a whole request dump); keep the start.
+fn short(text: &str) -> String {
+    const MAX: usize = 300;
+    match text.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
+    }
+}

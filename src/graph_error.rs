@@ -1,0 +1,168 @@
+//! Meta's Graph API error body and what each common code means for the user.
+//!
+//! `{"error":{"message","type","code","error_subcode","error_user_title","error_user_msg",
+//! "fbtrace_id","is_transient"}}`
+
+use serde::Deserialize;
+use serde_json::Value;
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct GraphError {
+    pub message: String,
+    pub error_type: Option<String>,
+    pub code: Option<i64>,
+    pub subcode: Option<i64>,
+    pub user_title: Option<String>,
+    pub user_message: Option<String>,
+    pub fbtrace_id: Option<String>,
+    pub is_transient: bool,
+}
+
+/// What a code means for sending: may the same request be sent again?
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Class {
+    /// Meta refused because of throttling: the message was not accepted.
+    RateLimited,
+    /// Meta reported a temporary failure: the message was not accepted.
+    Transient,
+    /// Anything else: sending again gives the same answer.
+    Permanent,
+}
+
+pub const RATE_LIMIT_CODES: [i64; 6] = [4, 17, 32, 613, 80002, 80006];
+pub const TRANSIENT_CODES: [i64; 2] = [1, 2];
+
+/// One row of the hint table: a code, optionally narrowed to subcodes, and the hint.
+pub struct HintRow {
+    pub code: i64,
+    /// Empty: any subcode.
+    pub subcodes: &'static [i64],
+    pub hint: &'static str,
+}
+
+/// The hint table, most specific rows first. Each row has a test.
+pub const HINTS: &[HintRow] = &[
+    HintRow {
+        code: 10,
+        subcodes: &[2534022, 2018278],
+        hint: "Outside the messaging window: Instagram allows replies only within 24 hours of the \
+               person's last message to your account (up to 7 days with the HUMAN_AGENT tag). \
+               Wait until they write again.",
+    },
+    HintRow {
+        code: 10,
+        subcodes: &[2018108],
+        hint: "This person cannot receive messages from your account right now.",
+    },
+    HintRow {
+        code: 100,
+        subcodes: &[2018001, 2534014],
+        hint: "No matching user: the User ID must be the Instagram-scoped ID (IGSID) that \
+               webhooks and the Conversations API give for this person, not their public \
+               Instagram user ID or username.",
+    },
+    HintRow {
+        code: 100,
+        subcodes: &[2534013],
+        hint: "The Facebook Page is not linked to the Instagram professional account: link them \
+               in Meta Business Suite (Settings > Instagram accounts) and try again.",
+    },
+    HintRow {
+        code: 190,
+        subcodes: &[],
+        hint: "The access token is invalid or has expired: generate a new token and update \
+               (reconnect) the Instagram credential.",
+    },
+    HintRow {
+        code: 200,
+        subcodes: &[],
+        hint: "Permission missing: the token needs instagram_manage_messages (Facebook Login) or \
+               instagram_business_manage_messages (Instagram Login), the app must be live or the \
+               recipient a tester, and message access must be allowed in the Instagram app's \
+               settings (Connected tools).",
+    },
+    HintRow {
+        code: 551,
+        subcodes: &[],
+        hint: "This person is unavailable: they may have blocked your account, deactivated theirs \
+               or turned off messages from businesses.",
+    },
+    HintRow {
+        code: 2018300,
+        subcodes: &[],
+        hint: "Another app controls this conversation (handover protocol): pass thread control \
+               to this app first.",
+    },
+    HintRow { code: 4, subcodes: &[], hint: RATE_LIMIT_HINT },
+    HintRow { code: 17, subcodes: &[], hint: RATE_LIMIT_HINT },
+    HintRow { code: 32, subcodes: &[], hint: RATE_LIMIT_HINT },
+    HintRow { code: 613, subcodes: &[], hint: RATE_LIMIT_HINT },
+    HintRow { code: 80002, subcodes: &[], hint: RATE_LIMIT_HINT },
+    HintRow { code: 80006, subcodes: &[], hint: RATE_LIMIT_HINT },
+    HintRow {
+        code: 1,
+        subcodes: &[],
+        hint: "A temporary error at Meta: it was retried; if it persists, try again later.",
+    },
+    HintRow {
+        code: 2,
+        subcodes: &[],
+        hint: "Meta's service is temporarily unavailable: it was retried; try again later.",
+    },
+];
+
+const RATE_LIMIT_HINT: &str = "Rate limit reached: Meta is throttling this app or Instagram \
+    account. The node waited and retried; lower the Messages Per Second option, raise Max \
+    Retries, or spread the sends over time.";
+
+const APPSECRET_PROOF_HINT: &str = "Meta rejected the appsecret_proof: check that the App Secret \
+    in the credential belongs to the same Meta app that issued the access token.";
+
+impl GraphError {
+    /// Reads Meta's error body. `None` when the body is not a Graph API error.
+    pub fn parse(body: &str) -> Option<GraphError> {
+        #[derive(Deserialize)]
+        struct Envelope {
+            error: Value,
+        }
+        let envelope: Envelope = serde_json::from_str(body).ok()?;
+        let error = envelope.error.as_object()?;
+        let text = |key: &str| error.get(key).and_then(Value::as_str).map(str::to_string);
+        let number = |key: &str| {
+            error.get(key).and_then(|v| v.as_i64().or_else(|| v.as_str().and_then(|s| s.parse().ok())))
+        };
+        let message = text("message").filter(|m| !m.trim().is_empty())?;
+        Some(GraphError {
+            message,
+            error_type: text("type"),
+            code: number("code"),
+            subcode: number("error_subcode"),
+            user_title: text("error_user_title"),
+            user_message: text("error_user_msg"),
+            fbtrace_id: text("fbtrace_id"),
+            is_transient: error.get("is_transient").and_then(Value::as_bool).unwrap_or(false),
+        })
+    }
+
+    pub fn class(&self) -> Class {
+        match self.code {
+            Some(code) if RATE_LIMIT_CODES.contains(&code) => Class::RateLimited,
+            Some(code) if TRANSIENT_CODES.contains(&code) => Class::Transient,
+            _ if self.is_transient => Class::Transient,
+            _ => Class::Permanent,
+        }
+    }
+
+    pub fn hint(&self) -> Option<&'static str> {
+        let code = self.code?;
+        let row = HINTS.iter().find(|row| {
+            row.code == code
+                && (row.subcodes.is_empty() || self.subcode.is_some_and(|s| row.subcodes.contains(&s)))
+        });
+        match row {
+            Some(row) => Some(row.hint),
+            None if code == 100 && self.message.contains("appsecret_proof") => Some(APPSECRET_PROOF_HINT),
+            None => None,
+        }
+    }
+}

@@ -1,0 +1,95 @@
+//! Output items: what n8n shows for each input item. Success items are shaped by their
+//! operation; error items are the same for every operation.
+
+use crate::error::{CoreError, ErrorKind, Field};
+use serde::Serialize;
+
+/// What every output item of one execution shares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputContext {
+    /// The execution time (ISO-8601), from the wrapper's clock.
+    pub timestamp: String,
+    /// The truncated proof (`appSecretProofUsed`).
+    pub proof_shown: String,
+}
+
+/// The error item (with Continue On Fail) and everything the wrapper needs to raise the
+/// matching n8n error otherwise.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorReport {
+    pub kind: ErrorKind,
+    pub code: &'static str,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub http_status: Option<u16>,
+    pub item: ErrorItem,
+}
+
+/// The error output item. `error`, `success`, `operation`, `timestamp` always; the rest
+/// when known.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorItem {
+    pub error: String,
+    pub success: bool,
+    pub operation: &'static str,
+    pub timestamp: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_field: Option<Field>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_subcode: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_user_title: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_user_message: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fbtrace_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub http_status: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retryable: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delivery_unknown: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+}
+
+impl ErrorReport {
+    /// `retryable`: whether sending the item again later could succeed (throttling,
+    /// temporary errors). `None` where that does not apply (bad input, bad setup).
+    pub fn new(error: &CoreError, operation: &'static str, timestamp: &str, retryable: Option<bool>) -> Self {
+        let message = error.message();
+        let hint = error.hint();
+        let graph = match error {
+            CoreError::Api { graph, .. } => Some(graph),
+            _ => None,
+        };
+        let item = ErrorItem {
+            error: message.clone(),
+            success: false,
+            operation,
+            timestamp: timestamp.to_string(),
+            error_field: error.field(),
+            error_code: graph.and_then(|g| g.code),
+            error_subcode: graph.and_then(|g| g.subcode),
+            error_type: graph.and_then(|g| g.error_type.clone()),
+            error_user_title: graph.and_then(|g| g.user_title.clone()),
+            error_user_message: graph.and_then(|g| g.user_message.clone()),
+            fbtrace_id: graph.and_then(|g| g.fbtrace_id.clone()),
+            http_status: error.http_status(),
+            retryable,
+            delivery_unknown: (error.kind() == ErrorKind::DeliveryUnknown
+                || matches!(error, CoreError::UnexpectedSuccessBody { .. }))
+            .then_some(true),
+            hint: hint.clone(),
+        };
+        Self { kind: error.kind(), code: error.code(), message, hint, http_status: error.http_status(), item }
+    }
+}

@@ -1,0 +1,131 @@
+//! The JavaScript boundary. Values cross it as JavaScript objects: the core turns them
+//! into JSON with the engine's own `JSON.stringify` (which escapes an unpaired surrogate
+//! instead of replacing it, so the core can refuse it) and hands results back through
+//! `JSON.parse`. One call plans every item of an execution.
+
+use crate::credentials::RawCredentials;
+use crate::execution::Execution as CoreExecution;
+use crate::proof::{AppSecretProof, Authorization};
+use js_sys::JSON;
+use serde::Serialize;
+use std::cell::RefCell;
+use wasm_bindgen::prelude::*;
+
+/// JSON text of any JavaScript value; `null` for what JSON cannot hold (undefined,
+/// functions, BigInt, cycles), which every reader then treats as missing.
+fn to_json(value: &JsValue) -> String {
+    if value.is_undefined() {
+        return "null".to_string();
+    }
+    JSON::stringify(value).ok().and_then(|s| s.as_string()).unwrap_or_else(|| "null".to_string())
+}
+
+fn from_json(text: &str) -> JsValue {
+    JSON::parse(text).unwrap_or(JsValue::NULL)
+}
+
+fn text_of(value: &JsValue) -> String {
+    match value.as_string() {
+        Some(text) => text,
+        None if value.is_null() || value.is_undefined() => String::new(),
+        None => to_json(value),
+    }
+}
+
+/// One node execution; see [`crate::execution`]. JavaScript must call `free()` when done.
+#[wasm_bindgen]
+pub struct Execution {
+    inner: CoreExecution,
+}
+
+#[wasm_bindgen]
+impl Execution {
+    /// `input`: `{operation, credentials, metaUuid, startedAt, retry, items: [{...params}]}`.
+    pub fn start(input: &JsValue) -> Execution {
+        Execution { inner: CoreExecution::start(&to_json(input)) }
+    }
+
+    /// `{setupError?, items: [{send: request} | {refused: error}]}`.
+    pub fn plan(&self) -> JsValue {
+        from_json(&self.inner.plan_json())
+    }
+
+    #[wasm_bindgen(js_name = itemCount)]
+    pub fn item_count(&self) -> u32 {
+        self.inner.item_count() as u32
+    }
+
+    /// `{outcome: "sent", item} | {outcome: "retry", afterMs, pauseAll, reason} |
+    /// {outcome: "failed", error}`.
+    #[wasm_bindgen(js_name = settleResponse)]
+    #[allow(clippy::too_many_arguments)]
+    pub fn settle_response(
+        &self,
+        index: u32,
+        attempt: u32,
+        status: u16,
+        headers: &JsValue,
+        body: &JsValue,
+        now: &str,
+        random: f64,
+    ) -> JsValue {
+        let settled = self.inner.settle_response(
+            index as usize,
+            attempt,
+            status,
+            &to_json(headers),
+            &text_of(body),
+            now,
+            random,
+        );
+        from_json(&settled)
+    }
+
+    #[wasm_bindgen(js_name = settleTransportFailure)]
+    pub fn settle_transport_failure(&self, index: u32, attempt: u32, code: &JsValue, message: &JsValue, random: f64) -> JsValue {
+        from_json(&self.inner.settle_transport_failure(index as usize, attempt, &text_of(code), &text_of(message), random))
+    }
+}
+
+thread_local! {
+    /// The last credential's authorization: the proof is computed once per credential,
+    /// not once per request.
+    static LAST_AUTHORIZATION: RefCell<Option<(String, String, Authorization)>> = const { RefCell::new(None) };
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+enum AuthorizeResult<'a> {
+    Authorization(&'a Authorization),
+    Error { message: String, code: &'static str },
+}
+
+/// What the credential adds to a request: `{authorization: {headers, qs}}`, or
+/// `{error: {message, code}}` when the credential is incomplete.
+#[wasm_bindgen]
+pub fn authorize(credentials: &JsValue) -> JsValue {
+    let raw: RawCredentials = serde_json::from_str(&to_json(credentials)).unwrap_or_default();
+    let result = raw.check().map(|creds| {
+        LAST_AUTHORIZATION.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            let hit = matches!(&*cache, Some((token, secret, _)) if *token == creds.access_token && *secret == creds.app_secret);
+            if !hit {
+                let proof = AppSecretProof::compute(&creds.app_secret, &creds.access_token);
+                let authorization = Authorization::new(&creds.access_token, &proof);
+                *cache = Some((creds.access_token.clone(), creds.app_secret.clone(), authorization));
+            }
+            cache.as_ref().map(|(_, _, auth)| auth.clone()).expect("filled above")
+        })
+    });
+    let out = match &result {
+        Ok(authorization) => AuthorizeResult::Authorization(authorization),
+        Err(err) => AuthorizeResult::Error { message: err.message(), code: err.code() },
+    };
+    out.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or(JsValue::NULL)
+}
+
+/// The package version the core was built as.
+#[wasm_bindgen(js_name = nodeVersion)]
+pub fn node_version() -> String {
+    crate::NODE_VERSION.to_string()
+}
