@@ -6,6 +6,9 @@ use crate::error::CoreError;
 pub const META_UUID_VARIABLE: &str = "N8N_META_UUID";
 pub const META_UUID_MIN_LEN: usize = 8;
 
+/// Every environment variable the core needs; the wrapper reads exactly these.
+pub const REQUIRED: [&str; 1] = [META_UUID_VARIABLE];
+
 /// Checks the value of `N8N_META_UUID`: set, not blank, at least 8 characters once
 /// surrounding whitespace is trimmed.
 pub fn check_meta_uuid(value: Option<&str>) -> Result<(), CoreError> {

@@ -52,6 +52,8 @@ pub enum CoreError {
     /// The wrapper's own call into the core was malformed (a bug, not a user error).
     BadCall { reason: String },
     InvalidField { field: Field, problem: String },
+    /// n8n could not produce a parameter's value (an expression failed).
+    ParameterUnavailable { parameter: String, reason: String },
     Api { status: u16, graph: GraphError },
     UnreadableErrorBody { status: u16, body: BodyShape },
     UnexpectedSuccessBody { status: u16, body: BodyShape },
@@ -94,7 +96,7 @@ impl CoreError {
             | InvalidBaseUrl { .. }
             | UnknownOperation { .. }
             | BadCall { .. } => ErrorKind::Setup,
-            InvalidField { .. } => ErrorKind::Input,
+            InvalidField { .. } | ParameterUnavailable { .. } => ErrorKind::Input,
             Api { .. } | UnreadableErrorBody { .. } | UnexpectedSuccessBody { .. } => ErrorKind::Api,
             DeliveryUnknown { .. } => ErrorKind::DeliveryUnknown,
             Transport { .. } => ErrorKind::Transport,
@@ -116,6 +118,7 @@ impl CoreError {
             BadCall { .. } => "bad_call",
             InvalidField { field: Field::UserId, .. } => "invalid_user_id",
             InvalidField { field: Field::MessageText, .. } => "invalid_message_text",
+            ParameterUnavailable { .. } => "parameter_unavailable",
             Api { .. } => "api_error",
             UnreadableErrorBody { .. } => "unreadable_error_body",
             UnexpectedSuccessBody { .. } => "unexpected_success_body",
@@ -162,6 +165,9 @@ impl CoreError {
             }
             BadCall { reason } => format!("Internal error in the Instagram node: {reason}"),
             InvalidField { field, problem } => format!("{} {problem}", field.display_name()),
+            ParameterUnavailable { parameter, reason } => {
+                format!("Could not read the parameter {}: {reason}", quote_for_message(parameter))
+            }
             Api { graph, .. } => format!("API Error: {}", graph.message),
             UnreadableErrorBody { status, body } => format!(
                 "API Error: Meta answered HTTP {status} with {} instead of a Graph API error",

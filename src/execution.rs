@@ -9,7 +9,7 @@
 //!    after a wait, or failed (with the error item).
 
 use crate::credentials::{Credentials, RawCredentials};
-use crate::environment::check_meta_uuid;
+use crate::environment::{check_meta_uuid, META_UUID_VARIABLE};
 use crate::error::CoreError;
 use crate::operations::{ItemParams, Operation, Planned};
 use crate::output::{ErrorReport, OutputContext};
@@ -28,8 +28,9 @@ struct StartInput<'a> {
     operation: Option<String>,
     #[serde(default)]
     credentials: RawCredentials,
+    /// The variables [`crate::environment::REQUIRED`] names, as the n8n process has them.
     #[serde(default)]
-    meta_uuid: Option<String>,
+    environment: std::collections::HashMap<String, Option<String>>,
     #[serde(default)]
     started_at: String,
     #[serde(default)]
@@ -108,7 +109,7 @@ impl Execution {
         let operation = Operation::from_name(parsed.operation.as_deref().unwrap_or(""));
         let operation_name = operation.as_ref().map(|op| op.name()).unwrap_or("unknown");
         let setup = operation.and_then(|operation| {
-            check_meta_uuid(parsed.meta_uuid.as_deref())?;
+            check_meta_uuid(parsed.environment.get(META_UUID_VARIABLE).and_then(|v| v.as_deref()))?;
             let credentials = parsed.credentials.check()?;
             Ok((operation, credentials))
         });
@@ -124,7 +125,16 @@ impl Execution {
                 let items = parsed
                     .items
                     .iter()
-                    .map(|raw| ItemParams::from_raw(raw).and_then(|params| operation.plan(&params)))
+                    .map(|raw| {
+                        ItemParams::from_raw(raw).and_then(|params| operation.plan(&params)).map_err(|err| match err {
+                            // n8n's expression errors can quote anything the expression touched.
+                            CoreError::ParameterUnavailable { parameter, reason } => CoreError::ParameterUnavailable {
+                                parameter: redactor.clean(&parameter),
+                                reason: redactor.clean(&short(&reason)),
+                            },
+                            other => other,
+                        })
+                    })
                     .collect();
                 let context = OutputContext { timestamp: parsed.started_at.clone(), proof_shown: proof.truncated() };
                 let retry = RetryPolicy {

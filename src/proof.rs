@@ -62,9 +62,12 @@ pub fn bearer(access_token: &str) -> String {
 /// What the credential adds to every request: the token as a Bearer header (never in
 /// the URL) and the proof as the `appsecret_proof` query parameter.
 #[derive(Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Authorization {
     pub headers: AuthorizationHeaders,
     pub qs: AuthorizationQuery,
+    /// `{baseUrl}/{apiVersion}`: where relative Graph paths (the credential test) resolve.
+    pub graph_base: String,
 }
 
 #[derive(Clone, PartialEq, Eq, serde::Serialize)]
@@ -79,10 +82,11 @@ pub struct AuthorizationQuery {
 }
 
 impl Authorization {
-    pub fn new(access_token: &str, proof: &AppSecretProof) -> Self {
+    pub fn new(credentials: &crate::credentials::Credentials, proof: &AppSecretProof) -> Self {
         Self {
-            headers: AuthorizationHeaders { authorization: bearer(access_token) },
+            headers: AuthorizationHeaders { authorization: bearer(&credentials.access_token) },
             qs: AuthorizationQuery { appsecret_proof: proof.as_query_value().to_string() },
+            graph_base: crate::request::graph_url(credentials, "").trim_end_matches('/').to_string(),
         }
     }
 }

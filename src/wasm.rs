@@ -40,7 +40,7 @@ pub struct Execution {
 
 #[wasm_bindgen]
 impl Execution {
-    /// `input`: `{operation, credentials, metaUuid, startedAt, retry, items: [{...params}]}`.
+    /// `input`: `{operation, credentials, environment, startedAt, retry, items: [{...params}]}`.
     pub fn start(input: &JsValue) -> Execution {
         Execution { inner: CoreExecution::start(&to_json(input)) }
     }
@@ -88,37 +88,38 @@ impl Execution {
 }
 
 thread_local! {
-    /// The last credential's authorization: the proof is computed once per credential,
-    /// not once per request.
-    static LAST_AUTHORIZATION: RefCell<Option<(String, String, Authorization)>> = const { RefCell::new(None) };
+    /// The last credential's proof: computed once per credential, not once per request.
+    static LAST_PROOF: RefCell<Option<(String, String, AppSecretProof)>> = const { RefCell::new(None) };
+}
+
+fn proof_for(creds: &crate::credentials::Credentials) -> AppSecretProof {
+    LAST_PROOF.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some((token, secret, proof)) = &*cache {
+            if *token == creds.access_token && *secret == creds.app_secret {
+                return proof.clone();
+            }
+        }
+        let proof = AppSecretProof::compute(&creds.app_secret, &creds.access_token);
+        *cache = Some((creds.access_token.clone(), creds.app_secret.clone(), proof.clone()));
+        proof
+    })
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-enum AuthorizeResult<'a> {
-    Authorization(&'a Authorization),
+enum AuthorizeResult {
+    Authorization(Authorization),
     Error { message: String, code: &'static str },
 }
 
-/// What the credential adds to a request: `{authorization: {headers, qs}}`, or
-/// `{error: {message, code}}` when the credential is incomplete.
+/// What the credential adds to a request: `{authorization: {headers, qs, graphBase}}`,
+/// or `{error: {message, code}}` when the credential is incomplete.
 #[wasm_bindgen]
 pub fn authorize(credentials: &JsValue) -> JsValue {
     let raw: RawCredentials = serde_json::from_str(&to_json(credentials)).unwrap_or_default();
-    let result = raw.check().map(|creds| {
-        LAST_AUTHORIZATION.with(|cache| {
-            let mut cache = cache.borrow_mut();
-            let hit = matches!(&*cache, Some((token, secret, _)) if *token == creds.access_token && *secret == creds.app_secret);
-            if !hit {
-                let proof = AppSecretProof::compute(&creds.app_secret, &creds.access_token);
-                let authorization = Authorization::new(&creds.access_token, &proof);
-                *cache = Some((creds.access_token.clone(), creds.app_secret.clone(), authorization));
-            }
-            cache.as_ref().map(|(_, _, auth)| auth.clone()).expect("filled above")
-        })
-    });
-    let out = match &result {
-        Ok(authorization) => AuthorizeResult::Authorization(authorization),
+    let out = match raw.check() {
+        Ok(creds) => AuthorizeResult::Authorization(Authorization::new(&creds, &proof_for(&creds))),
         Err(err) => AuthorizeResult::Error { message: err.message(), code: err.code() },
     };
     out.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or(JsValue::NULL)
@@ -128,4 +129,10 @@ pub fn authorize(credentials: &JsValue) -> JsValue {
 #[wasm_bindgen(js_name = nodeVersion)]
 pub fn node_version() -> String {
     crate::NODE_VERSION.to_string()
+}
+
+/// The environment variables the product requires; the wrapper reads exactly these.
+#[wasm_bindgen(js_name = requiredEnvironment)]
+pub fn required_environment() -> Vec<String> {
+    crate::environment::REQUIRED.iter().map(|name| name.to_string()).collect()
 }

@@ -60,6 +60,9 @@ impl Planned {
     }
 }
 
+/// The key under which the wrapper reports a parameter n8n could not evaluate.
+pub const PARAMETER_ERROR_KEY: &str = "$error";
+
 /// One item's parameters as they arrived: a JSON object, parameter name to value.
 /// Values are kept raw until asked for, so one broken field (a lone surrogate) spoils
 /// that field only.
@@ -69,10 +72,22 @@ pub struct ItemParams {
 }
 
 impl ItemParams {
+    /// `raw`: `{name: value, ...}`, or `{"$error": {"parameter", "message"}}` when n8n
+    /// could not evaluate a parameter (the item then reports that error).
     pub fn from_raw(raw: &RawValue) -> Result<Self, CoreError> {
         let fields: HashMap<String, Box<RawValue>> = serde_json::from_str(raw.get()).map_err(|_| {
             CoreError::BadCall { reason: "each item must be a JSON object of parameters".to_string() }
         })?;
+        if let Some(failure) = fields.get(PARAMETER_ERROR_KEY) {
+            #[derive(serde::Deserialize, Default)]
+            #[serde(default)]
+            struct Failure {
+                parameter: String,
+                message: String,
+            }
+            let failure: Failure = serde_json::from_str(failure.get()).unwrap_or_default();
+            return Err(CoreError::ParameterUnavailable { parameter: failure.parameter, reason: failure.message });
+        }
         Ok(Self { fields })
     }
 

@@ -1,0 +1,99 @@
+import type {
+	IAuthenticate,
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	ICredentialType,
+	IHttpRequestOptions,
+	Icon,
+	INodeProperties,
+} from 'n8n-workflow';
+
+import { loadCore } from '../core/loader';
+
+export const INSTAGRAM_CREDENTIAL_TYPE = 'instagramMessagingApi';
+
+const REJECTED =
+	'Meta rejected the credential: check that the access token is valid and not expired, that the App Secret belongs to the same Meta app, and that API Version and Base URL match the token (https://graph.facebook.com for Facebook Login, https://graph.instagram.com for Instagram Login)';
+
+export class InstagramMessagingApi implements ICredentialType {
+	name = INSTAGRAM_CREDENTIAL_TYPE;
+
+	displayName = 'Instagram Messaging API';
+
+	icon: Icon = {
+		light: 'file:../nodes/Instagram/instagram.svg',
+		dark: 'file:../nodes/Instagram/instagram.dark.svg',
+	};
+
+	documentationUrl = 'https://developers.facebook.com/docs/instagram-platform/instagram-api-with-facebook-login/messaging-api';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Access Token',
+			name: 'accessToken',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+			description:
+				'A Page access token (Facebook Login) or an Instagram user access token (Instagram Login) with permission to send Instagram messages',
+		},
+		{
+			displayName: 'App Secret',
+			name: 'appSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+			description:
+				'The App Secret of the Meta app that issued the token (App settings > Basic). Used to sign every call with appsecret_proof.',
+		},
+		{
+			displayName: 'API Version',
+			name: 'apiVersion',
+			type: 'string',
+			default: 'v18.0',
+			description: 'Graph API version, such as v18.0 or v21.0',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: 'https://graph.facebook.com',
+			description:
+				'https://graph.facebook.com for Facebook Login tokens, https://graph.instagram.com for Instagram Login tokens',
+		},
+	];
+
+	/** The core adds the Bearer header and appsecret_proof; relative paths resolve to the Graph API. */
+	authenticate: IAuthenticate = async (
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> => {
+		const core = await loadCore();
+		const result = core.authorize(credentials);
+		if ('error' in result) {
+			throw new Error(result.error.message);
+		}
+		const { authorization } = result;
+		const isAbsolute = /^https?:\/\//i.test(requestOptions.url);
+		return {
+			...requestOptions,
+			baseURL: isAbsolute ? requestOptions.baseURL : (requestOptions.baseURL ?? authorization.graphBase),
+			headers: { ...requestOptions.headers, ...authorization.headers },
+			qs: { ...requestOptions.qs, ...authorization.qs },
+		};
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			method: 'GET',
+			url: '/me',
+		},
+		rules: [
+			{ type: 'responseCode', properties: { value: 400, message: REJECTED } },
+			{ type: 'responseCode', properties: { value: 401, message: REJECTED } },
+			{ type: 'responseCode', properties: { value: 403, message: REJECTED } },
+		],
+	};
+}

@@ -1,0 +1,38 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { INSTAGRAM_CREDENTIAL_TYPE } from '../../credentials/InstagramMessagingApi.credentials';
+import { messageFields, messageOperations } from './descriptions/MessageDescription';
+import { optionsFields } from './descriptions/OptionsDescription';
+import { executeNode } from './execute';
+
+const properties = [...messageOperations, ...messageFields, ...optionsFields];
+
+export class Instagram implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Instagram',
+		name: 'instagram',
+		icon: { light: 'file:instagram.svg', dark: 'file:instagram.dark.svg' },
+		group: ['output'],
+		version: 1,
+		subtitle: '={{$parameter["operation"]}}',
+		description: "Send Instagram direct messages through Meta's Graph API",
+		defaults: {
+			name: 'Instagram',
+		},
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{
+				name: INSTAGRAM_CREDENTIAL_TYPE,
+				required: true,
+			},
+		],
+		properties,
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return [await executeNode(this, properties)];
+	}
+}

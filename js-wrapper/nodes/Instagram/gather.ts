@@ -1,0 +1,70 @@
+import type { ICredentialsDecrypted, IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import type { ExecutionInput } from '../../core/types';
+import { INSTAGRAM_CREDENTIAL_TYPE } from '../../credentials/InstagramMessagingApi.credentials';
+import type { SendOptions } from './descriptions/OptionsDescription';
+import { DEFAULT_OPTIONS } from './descriptions/OptionsDescription';
+import { readEnvironment } from './environment';
+
+export interface Gathered {
+	input: ExecutionInput;
+	options: SendOptions;
+	credentials: ICredentialsDecrypted | undefined;
+}
+
+/** The parameters an operation reads per item: its fields in the node description. */
+export function operationParameters(properties: INodeProperties[], operation: string): string[] {
+	return properties
+		.filter((p) => p.name !== 'operation' && p.displayOptions?.show?.operation?.includes(operation))
+		.map((p) => p.name);
+}
+
+/**
+ * Everything the core needs, gathered from n8n in one pass: parameters of every item (an
+ * expression that fails becomes that item's error, never the whole run's), the
+ * credential, the environment the core requires, options and the clock.
+ */
+export async function gather(
+	ctx: IExecuteFunctions,
+	itemCount: number,
+	properties: INodeProperties[],
+	requiredEnvironment: string[],
+): Promise<Gathered> {
+	const operation = ctx.getNodeParameter('operation', 0) as string;
+	const parameterNames = operationParameters(properties, operation);
+	const items: IDataObject[] = [];
+	for (let i = 0; i < itemCount; i++) {
+		const params: IDataObject = {};
+		for (const name of parameterNames) {
+			try {
+				params[name] = ctx.getNodeParameter(name, i) as IDataObject[string];
+			} catch (error) {
+				params.$error = { parameter: name, message: (error as Error).message ?? String(error) };
+				break;
+			}
+		}
+		items.push(params);
+	}
+
+	const rawOptions = (itemCount > 0 ? ctx.getNodeParameter('options', 0, {}) : {}) as IDataObject;
+	const options = { ...DEFAULT_OPTIONS, ...rawOptions } as SendOptions;
+
+	const data = (await ctx.getCredentials(INSTAGRAM_CREDENTIAL_TYPE)) ?? {};
+	const reference = ctx.getNode().credentials?.[INSTAGRAM_CREDENTIAL_TYPE];
+	const credentials: ICredentialsDecrypted | undefined = reference?.id
+		? { id: reference.id, name: reference.name, type: INSTAGRAM_CREDENTIAL_TYPE, data }
+		: undefined;
+
+	return {
+		input: {
+			operation,
+			credentials: data,
+			environment: readEnvironment(requiredEnvironment),
+			startedAt: new Date().toISOString(),
+			retry: { maxRetries: options.maxRetries, retryUnknownDelivery: options.retryUnknownDelivery },
+			items,
+		},
+		options,
+		credentials,
+	};
+}
