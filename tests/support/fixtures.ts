@@ -1,0 +1,23 @@
+// Credentials and IDs shared by the tests. The secrets are made up, long enough to be
+// realistic, and distinctive so a leak is easy to find in any text.
+import { createHmac } from 'node:crypto';
+
+export const ACCESS_TOKEN = 'EAAGtestTOKENvalueForImitationOnly0123456789abcdefZZ';
+export const APP_SECRET = 'appSECRETforImitation0123456789abcdef';
+export const USER_A = '17841400000000001';
+export const USER_B = '17841400000000002';
+export const USER_C = '17841400000000003';
+export const META_UUID = '0b7e4f3a-2c1d-4e5f-8a9b-0c1d2e3f4a5b';
+
+export function expectedProof(token = ACCESS_TOKEN, secret = APP_SECRET): string {
+	return createHmac('sha256', secret).update(token).digest('hex');
+}
+
+export function credentialsFor(baseUrl: string, overrides: Record<string, string> = {}) {
+	return { accessToken: ACCESS_TOKEN, appSecret: APP_SECRET, apiVersion: 'v18.0', baseUrl, ...overrides };
+}
+
+/** Every string a test must never find in output, errors or logs. */
+export function secretsOf(token = ACCESS_TOKEN, secret = APP_SECRET): string[] {
+	return [token, secret, expectedProof(token, secret)];
+}
