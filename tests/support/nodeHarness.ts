@@ -14,22 +14,25 @@ import type {
 	INodeType,
 } from 'n8n-workflow';
 
-const dist = path.resolve(process.cwd(), 'dist', 'js-wrapper');
+const defaultPackageRoot = process.cwd();
 
-export function loadNode(): INodeType {
+/** `packageRoot`: a folder holding `dist/` (the repository, or an unpacked tarball). */
+export function loadNode(packageRoot = defaultPackageRoot): INodeType {
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const { Instagram } = require(path.join(dist, 'nodes', 'Instagram', 'Instagram.node.js'));
+	const { Instagram } = require(path.join(packageRoot, 'dist', 'js-wrapper', 'nodes', 'Instagram', 'Instagram.node.js'));
 	return new Instagram() as INodeType;
 }
 
-export function loadCredential(): {
+export function loadCredential(packageRoot = defaultPackageRoot): {
 	authenticate: (c: ICredentialDataDecryptedObject, o: IHttpRequestOptions) => Promise<IHttpRequestOptions>;
 	test: { request: IHttpRequestOptions };
 	name: string;
 	properties: Array<{ name: string; default: unknown; typeOptions?: { password?: boolean } }>;
 } {
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const { InstagramMessagingApi } = require(path.join(dist, 'credentials', 'InstagramMessagingApi.credentials.js'));
+	const { InstagramMessagingApi } = require(
+		path.join(packageRoot, 'dist', 'js-wrapper', 'credentials', 'InstagramMessagingApi.credentials.js'),
+	);
 	return new InstagramMessagingApi();
 }
 
@@ -41,6 +44,7 @@ export interface RunOptions {
 	params: Record<string, Param>;
 	credentials: ICredentialDataDecryptedObject;
 	continueOnFail?: boolean;
+	packageRoot?: string;
 }
 
 export interface HttpExchange {
@@ -82,8 +86,8 @@ async function perform(options: IHttpRequestOptions): Promise<{ body: string; he
 }
 
 export async function runNode(options: RunOptions): Promise<RunResult> {
-	const node = loadNode();
-	const credential = loadCredential();
+	const node = loadNode(options.packageRoot);
+	const credential = loadCredential(options.packageRoot);
 	const exchanges: HttpExchange[] = [];
 	const nodeInfo = {
 		id: 'node-under-test',

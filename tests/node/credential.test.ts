@@ -1,0 +1,94 @@
+// The credential: its fields, its authenticate (Bearer header and appsecret_proof from
+// the core) and the request n8n's Test button sends, performed for real.
+import assert from 'node:assert/strict';
+import { request } from 'node:http';
+import { after, before, describe, it } from 'node:test';
+
+import type { IHttpRequestOptions } from 'n8n-workflow';
+
+import type { MetaImitation } from '../../sandbox/metaImitation';
+import { startMetaImitation } from '../../sandbox/metaImitation';
+import { ACCESS_TOKEN, APP_SECRET, credentialsFor, expectedProof } from '../support/fixtures';
+import { loadCredential } from '../support/nodeHarness';
+
+let meta: MetaImitation;
+
+async function get(options: IHttpRequestOptions): Promise<{ status: number; body: string }> {
+	const url = new URL(`${options.baseURL}${options.url}`);
+	for (const [key, value] of Object.entries(options.qs ?? {})) url.searchParams.set(key, String(value));
+	return await new Promise((resolve, reject) => {
+		const req = request(url, { method: options.method, headers: options.headers as Record<string, string> }, (res) => {
+			let body = '';
+			res.on('data', (chunk) => (body += chunk));
+			res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+		});
+		req.on('error', reject);
+		req.end();
+	});
+}
+
+describe('Instagram Messaging API credential', () => {
+	before(async () => {
+		meta = await startMetaImitation({ apps: [{ accessToken: ACCESS_TOKEN, appSecret: APP_SECRET }] });
+	});
+	after(async () => {
+		await meta.close();
+	});
+
+	it('has the token and app secret as password fields, with version and base URL defaults', () => {
+		const credential = loadCredential();
+		assert.equal(credential.name, 'instagramMessagingApi');
+		const byName = Object.fromEntries(credential.properties.map((p) => [p.name, p]));
+		assert.deepEqual(Object.keys(byName), ['accessToken', 'appSecret', 'apiVersion', 'baseUrl']);
+		assert.equal(byName.accessToken.typeOptions?.password, true);
+		assert.equal(byName.appSecret.typeOptions?.password, true);
+		assert.equal(byName.apiVersion.default, 'v18.0');
+		assert.equal(byName.baseUrl.default, 'https://graph.facebook.com');
+	});
+
+	it('adds the Bearer header and the appsecret_proof, and resolves the test request to {base}/{version}/me', async () => {
+		const credential = loadCredential();
+		const options = await credential.authenticate(credentialsFor(`${meta.url}/`, { apiVersion: 'v19.0' }), {
+			...credential.test.request,
+		});
+		assert.equal((options.headers as Record<string, string>).Authorization, `Bearer ${ACCESS_TOKEN}`);
+		assert.deepEqual(options.qs, { appsecret_proof: expectedProof() });
+		assert.equal(options.baseURL, `${meta.url}/v19.0`);
+		assert.equal(options.url, '/me');
+		const answer = await get(options);
+		assert.equal(answer.status, 200);
+		assert.equal(JSON.parse(answer.body).name, 'Imitation Business');
+	});
+
+	it('keeps absolute request URLs and existing query parameters', async () => {
+		const credential = loadCredential();
+		const options = await credential.authenticate(credentialsFor(meta.url), {
+			url: `${meta.url}/v18.0/me/messages`,
+			qs: { fields: 'id' },
+		});
+		assert.equal(options.baseURL, undefined);
+		assert.deepEqual(options.qs, { fields: 'id', appsecret_proof: expectedProof() });
+	});
+
+	it('a wrong token fails the test request the way Meta fails it', async () => {
+		const credential = loadCredential();
+		const options = await credential.authenticate(credentialsFor(meta.url, { accessToken: 'EAAwrongTOKEN123456' }), {
+			...credential.test.request,
+		});
+		const answer = await get(options);
+		assert.equal(answer.status, 400);
+		assert.equal(JSON.parse(answer.body).error.code, 190);
+	});
+
+	it('refuses to authenticate without a token or app secret, with the known messages', async () => {
+		const credential = loadCredential();
+		await assert.rejects(
+			credential.authenticate(credentialsFor(meta.url, { accessToken: '' }), { url: '/me' }),
+			/^Error: Access token is required$/,
+		);
+		await assert.rejects(
+			credential.authenticate(credentialsFor(meta.url, { appSecret: '' }), { url: '/me' }),
+			/^Error: App Secret is required for server-side API calls$/,
+		);
+	});
+});
