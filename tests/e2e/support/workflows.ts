@@ -1,0 +1,74 @@
+// Workflow and credential JSON for n8n's import commands.
+import { PACKAGE_NAME } from './n8n';
+
+export const NODE_TYPE = `${PACKAGE_NAME}.instagram`;
+
+export interface Node {
+	id: string;
+	name: string;
+	type: string;
+	typeVersion: number;
+	position: [number, number];
+	parameters: Record<string, unknown>;
+	credentials?: Record<string, { id: string; name: string }>;
+	onError?: string;
+}
+
+let counter = 0;
+
+export function manualTrigger(name = 'Start'): Node {
+	return { id: `n${++counter}`, name, type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
+}
+
+/** A Code node that emits the given items. */
+export function codeItems(name: string, items: Array<Record<string, unknown>>): Node {
+	return {
+		id: `n${++counter}`,
+		name,
+		type: 'n8n-nodes-base.code',
+		typeVersion: 2,
+		position: [200, 0],
+		parameters: { jsCode: `return ${JSON.stringify(items.map((json) => ({ json })))};` },
+	};
+}
+
+export function instagram(
+	name: string,
+	credential: { id: string; name: string },
+	parameters: { userId: string; messageText: string; options?: Record<string, unknown> },
+	continueOnFail = true,
+): Node {
+	return {
+		id: `n${++counter}`,
+		name,
+		type: NODE_TYPE,
+		typeVersion: 1,
+		position: [400, 0],
+		parameters: { operation: 'sendMessage', options: {}, ...parameters },
+		credentials: { instagramMessagingApi: credential },
+		...(continueOnFail ? { onError: 'continueRegularOutput' } : {}),
+	};
+}
+
+/** A workflow: a manual trigger feeding `chains`, each a list of nodes connected in order. */
+export function workflow(id: string, name: string, chains: Node[][]): Record<string, unknown> {
+	const trigger = manualTrigger();
+	const nodes: Node[] = [trigger];
+	const connections: Record<string, { main: Array<Array<{ node: string; type: string; index: number }>> }> = {};
+	const link = (from: string, to: string) => {
+		connections[from] ??= { main: [[]] };
+		const targets = connections[from].main[0];
+		if (!targets.some((t) => t.node === to)) targets.push({ node: to, type: 'main', index: 0 });
+	};
+	for (const chain of chains) {
+		chain.forEach((node, i) => {
+			if (!nodes.includes(node)) nodes.push(node);
+			link(i === 0 ? trigger.name : chain[i - 1].name, node.name);
+		});
+	}
+	return { id, name, active: false, settings: { executionOrder: 'v1' }, nodes, connections };
+}
+
+export function credential(id: string, name: string, data: Record<string, string>) {
+	return { id, name, type: 'instagramMessagingApi', data };
+}
