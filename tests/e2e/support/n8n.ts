@@ -204,8 +204,10 @@ export class RunningN8n {
 				throw new Error(`n8n exited early (${this.child.exitCode}):\n${this.output}`);
 			}
 			try {
-				const response = await fetch(`${this.url}/healthz/readiness`);
-				if (response.ok) return;
+				// Readiness can answer before the REST controllers are mounted (1.x): wait for both.
+				const readiness = await fetch(`${this.url}/healthz/readiness`);
+				const settings = readiness.ok ? await fetch(`${this.url}/rest/settings`) : undefined;
+				if (settings?.ok) return;
 			} catch {
 				// not listening yet
 			}
