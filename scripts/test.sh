@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The project's test command (README): sets up everything a fresh machine needs, then
+# builds and runs every suite. CI runs exactly this (.ci/run).
+#
+#   E2E_N8N_MAJORS=2      only the n8n 2.x end-to-end run (default: 2,1)
+#   FUZZ_SECONDS=60       how long the fuzz target runs (default 60)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n=== %s ===\n' "$*"; }
+
+step "set-up: npm packages, Rust wasm tools, n8n runtimes"
+bash scripts/setup-node-deps.sh
+bash scripts/setup-rust.sh
+IFS=',' read -r -a majors <<< "${E2E_N8N_MAJORS:-2,1}"
+for major in "${majors[@]}"; do
+  bash scripts/setup-n8n.sh "$major" > /dev/null
+done
+
+step "build: Rust core to wasm, TypeScript node"
+npm run build
+
+step "lint: n8n's community-node rules"
+npx n8n-node lint
+
+step "Rust: unit, integration and property tests (native)"
+cargo test --all-targets
+
+step "Rust: wasm-bindgen tests of the JS/wasm boundary (Node)"
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  cargo test --target wasm32-unknown-unknown --test wasm_boundary
+
+step "TypeScript: node, credential, description and packaging tests"
+npx tsc -p tsconfig.test.json
+node --test .tmp/build/tests/node/
+
+step "End-to-end: the packed node inside real n8n (${E2E_N8N_MAJORS:-2,1})"
+E2E_N8N_MAJORS="${E2E_N8N_MAJORS:-2,1}" node --test .tmp/build/tests/e2e/
+
+step "Fuzzing the core for ${FUZZ_SECONDS:-60} s"
+bash scripts/fuzz.sh "${FUZZ_SECONDS:-60}"
