@@ -1,0 +1,91 @@
+// The main job, `npm start` (scripts/start.sh): the editor comes up with the node in
+// its node panel, the demo workflow runs against the local sandbox, and Ctrl-C leaves
+// nothing running.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+
+import { freePort } from './support/n8n';
+
+async function listening(port: number): Promise<boolean> {
+	return await new Promise((resolve) => {
+		const socket = connect(port, '127.0.0.1');
+		socket.once('connect', () => {
+			socket.destroy();
+			resolve(true);
+		});
+		socket.once('error', () => resolve(false));
+	});
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	while (Date.now() < deadline) {
+		const value = await probe().catch(() => undefined);
+		if (value !== undefined) return value;
+		await new Promise((resolve) => setTimeout(resolve, 500));
+	}
+	throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('npm start', () => {
+	it('serves the editor with the node and a runnable demo workflow, and stops cleanly on Ctrl-C', async () => {
+		const folder = mkdtempSync(path.join(tmpdir(), 'ig-start-'));
+		const n8nPort = await freePort();
+		const sandboxPort = await freePort();
+		const child = spawn('bash', ['scripts/start.sh'], {
+			env: { ...process.env, N8N_DEMO_FOLDER: folder, N8N_PORT: String(n8nPort), SANDBOX_PORT: String(sandboxPort) },
+			stdio: ['ignore', 'pipe', 'pipe'],
+			detached: true,
+		});
+		let output = '';
+		child.stdout.on('data', (chunk) => (output += chunk));
+		child.stderr.on('data', (chunk) => (output += chunk));
+		const base = `http://127.0.0.1:${n8nPort}`;
+		try {
+			await until('the editor', async () => ((await fetch(`${base}/rest/settings`)).ok ? true : undefined), 600_000);
+			const setup = await fetch(`${base}/rest/owner/setup`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ email: 'demo@example.com', firstName: 'Demo', lastName: 'User', password: 'Demo-password-1' }),
+			});
+			assert.equal(setup.status, 200);
+			const headers = { cookie: (setup.headers.get('set-cookie') ?? '').split(';')[0], 'browser-id': 'start-test', 'content-type': 'application/json' };
+
+			const types = (await (await fetch(`${base}/types/nodes.json`, { headers })).json()) as Array<{ name: string; displayName: string }>;
+			const instagram = types.find((t) => t.name === 'n8n-nodes-instagram-dm.instagram');
+			assert.equal(instagram?.displayName, 'Instagram');
+
+			const run = await fetch(`${base}/rest/workflows/igDemoWorkflow01/run`, {
+				method: 'POST',
+				headers,
+				body: JSON.stringify({ triggerToStartFrom: { name: "When clicking 'Execute workflow'" } }),
+			});
+			assert.equal(run.status, 200, await run.clone().text());
+			const { data } = (await run.json()) as { data: { executionId: string } };
+			const execution = await until(
+				'the demo execution',
+				async () => {
+					const response = await fetch(`${base}/rest/executions/${data.executionId}`, { headers });
+					const body = (await response.json()) as { data: { status: string; data: string } };
+					return ['success', 'error', 'crashed'].includes(body.data.status) ? body.data : undefined;
+				},
+				60_000,
+			);
+			assert.equal(execution.status, 'success');
+			const sent = (await (await fetch(`http://127.0.0.1:${sandboxPort}/__imitation/requests`)).json()) as Array<{ outcome: string; proofValid: boolean }>;
+			assert.equal(sent.filter((r) => r.outcome === 'accepted' && r.proofValid).length, 2);
+		} finally {
+			process.kill(-child.pid!, 'SIGINT');
+			await new Promise((resolve) => child.once('exit', resolve));
+			rmSync(folder, { recursive: true, force: true });
+		}
+		assert.equal(await listening(n8nPort), false, 'n8n still listening after Ctrl-C');
+		assert.equal(await listening(sandboxPort), false, 'the sandbox still listening after Ctrl-C');
+		assert.match(output, /stopping/);
+	});
+});
