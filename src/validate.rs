@@ -2,7 +2,7 @@
 //! (any JSON type, since expressions can produce numbers, objects or nothing) and returns
 //! the normalised value to send, or an error naming the field and the fix.
 
-use crate::error::{quote_for_message, CoreError, Field};
+use crate::error::{is_invisible, quote_for_message, CoreError, Field};
 use serde_json::Value;
 
 /// Meta's limit for a text message, in UTF-8 bytes.
@@ -180,13 +180,13 @@ pub fn message_text(value: &ParamValue) -> Result<String, CoreError> {
             ))
         }
     };
-    if text.trim().is_empty() {
+    if text.chars().all(|c| c.is_whitespace() || is_invisible(c)) {
         return Err(invalid(
             field,
             if text.is_empty() {
                 "is empty: enter the text to send".to_string()
             } else {
-                "holds only whitespace: enter the text to send".to_string()
+                "holds only whitespace or invisible characters: enter the text to send".to_string()
             },
         ));
     }
@@ -308,6 +308,7 @@ mod tests {
     fn refuses_empty_whitespace_and_lone_surrogates() {
         assert!(message_text(&v(json!(""))).unwrap_err().message().contains("is empty"));
         assert!(message_text(&v(json!(" \n "))).unwrap_err().message().contains("only whitespace"));
+        assert!(message_text(&v(json!("\u{200B}\u{FEFF}"))).unwrap_err().message().contains("invisible"));
         let message = message_text(&ParamValue::LoneSurrogate).unwrap_err().message();
         assert!(message.contains("unpaired UTF-16 surrogate"), "{message}");
     }
