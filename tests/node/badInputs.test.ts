@@ -1,0 +1,152 @@
+// A catalogue of bad inputs, each run through the node against the Meta imitation: every
+// one must give its clear error, and none may send a request.
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+
+import type { MetaImitation } from '../../sandbox/metaImitation';
+import { startMetaImitation } from '../../sandbox/metaImitation';
+import { ACCESS_TOKEN, APP_SECRET, META_UUID, USER_A, credentialsFor } from '../support/fixtures';
+import { runNode } from '../support/nodeHarness';
+
+const TEN_MB = 10 * 1024 * 1024;
+const OK_TEXT = 'Hello';
+
+/** [label, userId, messageText, expected error] — one item each. */
+const itemCases: Array<[string, unknown, unknown, RegExp]> = [
+	['User ID as a number beyond 2^53', 17841400000000001, OK_TEXT, /too large for JavaScript to hold exactly/],
+	['User ID as a negative number', -17841400000000, OK_TEXT, /whole positive number/],
+	['User ID as a fraction', 1.5, OK_TEXT, /whole positive number/],
+	['User ID as zero', 0, OK_TEXT, /positive IGSID/],
+	['User ID as an object', { id: USER_A }, OK_TEXT, /an expression produced an object/],
+	['User ID as a list', [USER_A], OK_TEXT, /an expression produced a list/],
+	['User ID as null', null, OK_TEXT, /User ID is required/],
+	['User ID missing', undefined, OK_TEXT, /User ID is required/],
+	['User ID as a boolean', true, OK_TEXT, /a true\/false value/],
+	['User ID empty', '', OK_TEXT, /User ID is empty/],
+	['User ID only spaces', '   ', OK_TEXT, /User ID is empty/],
+	['User ID only tabs and line breaks', '\t\r\n', OK_TEXT, /User ID is empty/],
+	['User ID with an inner space', '178414 00000000001', OK_TEXT, /digits 0-9 only.*U\+0020|digits 0-9 only/],
+	['User ID with a zero-width space', `${USER_A}\u200B`, OK_TEXT, /U\+200B/],
+	['User ID with a left-to-right mark', `\u200E${USER_A}`, OK_TEXT, /U\+200E/],
+	['User ID with a right-to-left override', `\u202E${USER_A}`, OK_TEXT, /U\+202E/],
+	['User ID with a byte-order mark', `\uFEFF${USER_A}`, OK_TEXT, /U\+FEFF/],
+	['User ID with a plus sign', `+${USER_A}`, OK_TEXT, /'\+' at character 1/],
+	['User ID with a minus sign', `-${USER_A}`, OK_TEXT, /'-' at character 1/],
+	['User ID with a decimal point', '1784140000000.0001', OK_TEXT, /'\.' at character 14/],
+	['User ID in exponent form', '1.78414e16', OK_TEXT, /'\.'/],
+	['User ID with an exponent only', '178414e11', OK_TEXT, /'e' at character 7/],
+	['User ID with a leading zero', `0${USER_A}`, OK_TEXT, /must not start with 0/],
+	['User ID in hexadecimal', '0x1784', OK_TEXT, /'x' at character 2/],
+	['User ID in Arabic-Indic digits', '١٧٨٤١٤٠٠', OK_TEXT, /non-ASCII character U\+0661/],
+	['User ID in full-width digits', '１７８４１４', OK_TEXT, /non-ASCII character U\+FF11/],
+	['User ID that is a username', 'ada.lovelace', OK_TEXT, /'a' at character 1/],
+	['User ID with 33 digits', '1'.repeat(33), OK_TEXT, /33 digits/],
+	['User ID of 10 MB', '1'.repeat(TEN_MB), OK_TEXT, /10485760 digits/],
+	['User ID with a lone surrogate', '\uD800', OK_TEXT, /User ID contains a broken character/],
+	['User ID with a NUL', `${USER_A}\u0000`, OK_TEXT, /U\+0000/],
+	['Message Text empty', USER_A, '', /Message Text is empty/],
+	['Message Text missing', USER_A, undefined, /Message Text is required/],
+	['Message Text null', USER_A, null, /Message Text is required/],
+	['Message Text only spaces and line breaks', USER_A, '  \n\t ', /only whitespace or invisible/],
+	['Message Text only zero-width characters', USER_A, '\u200B\u200D\uFEFF', /only whitespace or invisible/],
+	['Message Text only direction marks', USER_A, '\u200E\u200F', /only whitespace or invisible/],
+	['Message Text as an object', USER_A, { text: 'hi' }, /must be text; an expression produced an object/],
+	['Message Text as a list', USER_A, ['a', 'b'], /an expression produced a list/],
+	['Message Text 1001 one-byte characters', USER_A, 'a'.repeat(1001), /is 1001 bytes long in UTF-8 \(1001 characters\)/],
+	['Message Text 1002 bytes of two-byte characters', USER_A, 'é'.repeat(501), /is 1002 bytes long in UTF-8 \(501 characters\)/],
+	['Message Text 999 + one two-byte character', USER_A, `${'a'.repeat(999)}é`, /is 1001 bytes/],
+	['Message Text 1002 bytes of three-byte characters', USER_A, '€'.repeat(334), /is 1002 bytes long in UTF-8 \(334 characters\)/],
+	['Message Text 998 + one three-byte character', USER_A, `${'a'.repeat(998)}€`, /is 1001 bytes/],
+	['Message Text 1000 bytes of emoji and one more byte', USER_A, `${'😀'.repeat(250)}a`, /is 1001 bytes long in UTF-8 \(251 characters\)/],
+	['Message Text 997 + one four-byte character', USER_A, `${'a'.repeat(997)}😀`, /is 1001 bytes/],
+	['Message Text of 10 MB', USER_A, 'x'.repeat(TEN_MB), /is 10485760 bytes/],
+	['Message Text with a lone high surrogate', USER_A, 'Hi \uD83D', /unpaired UTF-16 surrogate/],
+	['Message Text with a lone low surrogate', USER_A, '\uDE00 there', /unpaired UTF-16 surrogate/],
+	['Message Text with swapped surrogates', USER_A, '\uDE00\uD83D', /unpaired UTF-16 surrogate/],
+	['Message Text with a NUL', USER_A, 'a\u0000b', /control character U\+0000 at character 2/],
+	['Message Text with an escape sequence', USER_A, '\u001b[31mred', /control character U\+001B/],
+	['Message Text with DEL', USER_A, 'del\u007f', /control character U\+007F/],
+	['Message Text with a C1 control', USER_A, 'next\u0085line', /control character U\+0085/],
+];
+
+/** [label, credential overrides or environment, expected error] — one run each. */
+const setupCases: Array<[string, { credentials?: Record<string, unknown>; metaUuid?: string | null }, RegExp]> = [
+	['token empty', { credentials: { accessToken: '' } }, /^Access token is required$/],
+	['token only whitespace', { credentials: { accessToken: ' \n\t' } }, /^Access token is required$/],
+	['token as a number', { credentials: { accessToken: 12345 } }, /^Access token is required$/],
+	['token with an inner space', { credentials: { accessToken: 'EAAB abc' } }, /^Access token contains characters/],
+	['token with a header injection', { credentials: { accessToken: 'EAAB\r\nX-Injected: 1' } }, /^Access token contains characters/],
+	['token with a non-ASCII letter', { credentials: { accessToken: 'EAABé' } }, /^Access token contains characters/],
+	['token with a lone surrogate', { credentials: { accessToken: 'EAAB\uD800' } }, /^Access token contains characters/],
+	['token with a zero-width space', { credentials: { accessToken: 'EAAB\u200Bxyz' } }, /^Access token contains characters/],
+	['app secret empty', { credentials: { appSecret: '' } }, /^App Secret is required for server-side API calls$/],
+	['app secret with an inner space', { credentials: { appSecret: 'abc def' } }, /^App Secret contains characters/],
+	['API version without v', { credentials: { apiVersion: '18.0' } }, /^API Version must look like v18.0/],
+	['API version with a path', { credentials: { apiVersion: 'v18.0/../x' } }, /^API Version must look like v18.0/],
+	['base URL without scheme', { credentials: { baseUrl: 'graph.facebook.com' } }, /^Base URL must be an http\(s\) address/],
+	['base URL with a password', { credentials: { baseUrl: 'https://user:pass@graph.facebook.com' } }, /user name or password/],
+	['base URL with a token in the query', { credentials: { baseUrl: 'https://graph.facebook.com?access_token=x' } }, /query/],
+	['N8N_META_UUID unset', { metaUuid: null }, /N8N_META_UUID must be defined.*it is not set/],
+	['N8N_META_UUID empty', { metaUuid: '' }, /N8N_META_UUID must be defined.*it is empty/],
+	['N8N_META_UUID of 7 characters', { metaUuid: '1234567' }, /N8N_META_UUID must be defined.*only 7 characters/],
+	['N8N_META_UUID short inside spaces', { metaUuid: '   abc   ' }, /N8N_META_UUID must be defined.*only 3 characters/],
+];
+
+let meta: MetaImitation;
+
+describe('bad inputs: a clear error each, and nothing sent', () => {
+	before(async () => {
+		meta = await startMetaImitation({ apps: [{ accessToken: ACCESS_TOKEN, appSecret: APP_SECRET }] });
+	});
+	after(async () => meta.close());
+	beforeEach(() => {
+		meta.reset();
+		process.env.N8N_META_UUID = META_UUID;
+	});
+
+	it(`refuses each of ${itemCases.length} bad items with its own error, in one run`, async () => {
+		const params: Record<string, unknown> = { operation: 'sendMessage', options: {} };
+		params.userId = (i: number) => itemCases[i][1];
+		params.messageText = (i: number) => itemCases[i][2];
+		const result = await runNode({
+			items: itemCases.map(() => ({})),
+			params,
+			credentials: credentialsFor(meta.url),
+			continueOnFail: true,
+		});
+		assert.ok(result.output, result.error?.message);
+		const items = result.output[0];
+		assert.equal(items.length, itemCases.length);
+		items.forEach((item, index) => {
+			const [label, , , expected] = itemCases[index];
+			assert.equal(item.pairedItem && (item.pairedItem as { item: number }).item, index);
+			assert.equal(item.json.success, false, label);
+			assert.match(String(item.json.error), expected, `${label}: ${String(item.json.error).slice(0, 300)}`);
+			assert.ok(String(item.json.error).length < 600, `${label}: the error stays short`);
+		});
+		assert.equal(meta.requests.length, 0);
+	});
+
+	for (const [label, setup, expected] of setupCases) {
+		it(`refuses a setup with ${label}`, async () => {
+			if (setup.metaUuid === null) delete process.env.N8N_META_UUID;
+			else if (setup.metaUuid !== undefined) process.env.N8N_META_UUID = setup.metaUuid;
+			const result = await runNode({
+				items: [{}],
+				params: { operation: 'sendMessage', options: {}, userId: USER_A, messageText: OK_TEXT },
+				credentials: { ...credentialsFor(meta.url), ...(setup.credentials ?? {}) } as never,
+			});
+			assert.match(result.error?.message ?? '(no error)', expected);
+			for (const secret of [setup.credentials?.accessToken, setup.credentials?.appSecret]) {
+				if (typeof secret === 'string' && secret.trim().length > 0) {
+					assert.ok(!String(result.error?.message).includes(secret.trim()), 'a bad secret is not echoed');
+				}
+			}
+			assert.equal(meta.requests.length, 0);
+		});
+	}
+
+	it('counts at least 40 bad inputs', () => {
+		assert.ok(itemCases.length + setupCases.length >= 40);
+	});
+});
