@@ -290,7 +290,16 @@ export async function startMetaImitation(options: ImitationOptions): Promise<Met
 					}, latencyMs);
 					return;
 				case 'slow':
-					setTimeout(() => act(behaviour.then ?? { kind: 'accept' }), behaviour.delayMs);
+					setTimeout(() => {
+						// A client that gave up (timed out) is gone: this imitation then does not
+						// deliver. Meta might; that is why the node reports such items as
+						// "delivery unknown" and never resends them by default.
+						if (req.socket.destroyed) {
+							record.outcome = 'abandoned';
+							return;
+						}
+						act(behaviour.then ?? { kind: 'accept' });
+					}, behaviour.delayMs);
 					return;
 				case 'acceptThenDrop': {
 					// Meta accepted the message, but the answer never arrives.
