@@ -107,13 +107,14 @@ export class N8nInstance {
 		return new N8nInstance(runtime, tarball);
 	}
 
-	async run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CommandResult> {
+	async run(args: string[], env: NodeJS.ProcessEnv = {}, onSpawn?: (pid: number) => void): Promise<CommandResult> {
 		const brokerPort = await freePort();
 		return await new Promise((resolve, reject) => {
 			const child = spawn(this.runtime.node, [this.runtime.n8n, ...args], {
 				env: { ...this.baseEnv, N8N_RUNNERS_BROKER_PORT: String(brokerPort), ...env },
 				stdio: ['ignore', 'pipe', 'pipe'],
 			});
+			if (child.pid !== undefined) onSpawn?.(child.pid);
 			let stdout = '';
 			let stderr = '';
 			child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -144,8 +145,8 @@ export class N8nInstance {
 		await this.importJson('workflow', workflows);
 	}
 
-	async execute(workflowId: string, env: NodeJS.ProcessEnv = {}): Promise<ExecuteResult> {
-		const result = await this.run(['execute', `--id=${workflowId}`, '--rawOutput'], env);
+	async execute(workflowId: string, env: NodeJS.ProcessEnv = {}, onSpawn?: (pid: number) => void): Promise<ExecuteResult> {
+		const result = await this.run(['execute', `--id=${workflowId}`, '--rawOutput'], env, onSpawn);
 		const lines = result.stdout.split('\n');
 		const start = lines.indexOf('{');
 		let parsed: ExecutionJson | undefined;

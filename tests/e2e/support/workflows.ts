@@ -69,6 +69,11 @@ export function workflow(id: string, name: string, chains: Node[][]): Record<str
 	return { id, name, active: false, settings: { executionOrder: 'v1' }, nodes, connections };
 }
 
+/** Any n8n node, positioned after the others. */
+export function genericNode(name: string, type: string, typeVersion: number, parameters: Record<string, unknown>, credentials?: Node['credentials']): Node {
+	return { id: `n${++counter}`, name, type, typeVersion, position: [600, 0], parameters, ...(credentials ? { credentials } : {}) };
+}
+
 export function credential(id: string, name: string, data: Record<string, string>) {
 	return { id, name, type: 'instagramMessagingApi', data };
 }
