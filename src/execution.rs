@@ -68,15 +68,11 @@ enum ItemPlan {
     Refused(ErrorReport),
 }
 
-/// The answer to "what now?" for one response.
+/// The answer to "what now?" for one response that was not a plain success (which
+/// [`Execution::settle_response`] writes directly as `{"outcome":"sent","item":…}`).
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase", tag = "outcome")]
 enum Settlement {
-    Sent {
-        item: Box<RawValue>,
-        #[serde(rename = "usagePercent", skip_serializing_if = "Option::is_none")]
-        usage_percent: Option<f64>,
-    },
     #[serde(rename_all = "camelCase")]
     Retry {
         after_ms: u64,
@@ -98,12 +94,21 @@ impl Execution {
         let parsed: StartInput = match serde_json::from_str(input) {
             Ok(parsed) => parsed,
             Err(err) => {
+                let err = CoreError::BadCall { reason: format!("unreadable execution input: {err}") };
+                // Every input item still gets its (failed) plan, so output stays paired with
+                // input even when another field (credential, options) is malformed.
+                #[derive(Deserialize)]
+                struct ItemsOnly<'a> {
+                    #[serde(borrow, default)]
+                    items: Vec<&'a RawValue>,
+                }
+                let item_count = serde_json::from_str::<ItemsOnly>(input).map_or(0, |only| only.items.len());
                 return Execution {
                     operation_name: "unknown",
                     timestamp: String::new(),
-                    setup: Err(CoreError::BadCall { reason: format!("unreadable execution input: {err}") }),
-                    items: Vec::new(),
-                }
+                    items: (0..item_count).map(|_| Err(err.clone())).collect(),
+                    setup: Err(err),
+                };
             }
         };
         let operation = Operation::from_name(parsed.operation.as_deref().unwrap_or(""));
@@ -130,7 +135,9 @@ impl Execution {
                             // n8n's expression errors can quote anything the expression touched.
                             CoreError::ParameterUnavailable { parameter, reason } => CoreError::ParameterUnavailable {
                                 parameter: redactor.clean(&parameter),
-                                reason: redactor.clean(&short(&reason)),
+                                // Redact before shortening: a cut through a secret would
+                                // otherwise leave its start unrecognised.
+                                reason: short(&redactor.clean(&reason)),
                             },
                             other => other,
                         })
@@ -198,17 +205,25 @@ impl Execution {
         };
         let headers: Map<String, Value> = serde_json::from_str(headers_json).unwrap_or_default();
         let (advice, pressure) = response::read_headers(&headers);
-        let settlement = match response::read(status, body, &setup.redactor) {
+        match response::read(status, body, &setup.redactor) {
             Reading::Accepted { message_id, .. } => {
+                // The common case, assembled directly: the item is JSON the core just wrote.
                 let item = planned.success_item(&message_id, now, &setup.context);
-                Settlement::Sent {
-                    item: RawValue::from_string(item).expect("output items are JSON"),
-                    usage_percent: pressure.usage_percent,
+                let mut settled = String::with_capacity(item.len() + 48);
+                settled.push_str("{\"outcome\":\"sent\",\"item\":");
+                settled.push_str(&item);
+                if let Some(usage) = pressure.usage_percent {
+                    settled.push_str(",\"usagePercent\":");
+                    settled.push_str(&serde_json::to_string(&usage).unwrap_or_else(|_| "null".into()));
                 }
+                settled.push('}');
+                settled
             }
-            Reading::Failed { error, class } => self.decide(setup, error, class, attempt, &advice, random),
-        };
-        with_pressure(settlement, pressure.usage_percent)
+            Reading::Failed { error, class } => {
+                let settlement = self.decide(setup, error, class, attempt, &advice, random);
+                with_pressure(settlement, pressure.usage_percent)
+            }
+        }
     }
 
     /// Settles one item whose request got no response. `code` is the client's error code
@@ -218,8 +233,9 @@ impl Execution {
             Ok(found) => found,
             Err(report) => return failed(report, None),
         };
-        let detail = setup.redactor.clean(&short(message));
-        let code_shown = setup.redactor.clean(&short(code));
+        // Redact before shortening: a cut through a secret would leave its start unrecognised.
+        let detail = short(&setup.redactor.clean(message));
+        let code_shown = short(&setup.redactor.clean(code));
         let (error, class) = match transport_class(code, message) {
             FailureClass::NotAccepted => (
                 CoreError::Transport { reason: format!("{detail} ({code_shown}); the message was not sent") },
@@ -286,7 +302,6 @@ fn with_pressure(settlement: Settlement, usage: Option<f64>) -> String {
             Settlement::Retry { after_ms, pause_all, reason, usage_percent: usage }
         }
         Settlement::Failed { error, .. } => Settlement::Failed { error, usage_percent: usage },
-        sent => sent,
     };
     serde_json::to_string(&settlement).expect("settlements always serialise")
 }

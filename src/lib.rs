@@ -36,7 +36,7 @@ pub mod retry;
 pub mod validate;
 
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+pub mod wasm;
 
 /// The package version; `nodeVersion` in every success item. `package.json` carries the
 /// same number (a test keeps them equal).

@@ -42,25 +42,29 @@ pub fn read(status: u16, body: &str, redactor: &Redactor) -> Reading {
 }
 
 fn read_success(status: u16, body: &str, redactor: &Redactor) -> Reading {
+    /// Meta's answer, read in one pass: `{recipient_id, message_id}`, or an error body.
     #[derive(Deserialize)]
-    struct Accepted {
+    struct Answer<'a> {
         message_id: Option<Value>,
         recipient_id: Option<Value>,
-    }
-    if let Some(graph) = GraphError::parse(body) {
-        return Reading::Failed {
-            error: CoreError::Api { status, graph: redact_graph(graph, redactor) },
-            class: FailureClass::Permanent,
-        };
+        #[serde(borrow)]
+        error: Option<&'a serde_json::value::RawValue>,
     }
     let as_id = |v: Option<Value>| match v {
         Some(Value::String(s)) if !s.is_empty() => Some(s),
         Some(Value::Number(n)) => Some(n.to_string()),
         _ => None,
     };
-    match serde_json::from_str::<Accepted>(body) {
-        Ok(accepted) => match as_id(accepted.message_id) {
-            Some(message_id) => Reading::Accepted { message_id, recipient_id: as_id(accepted.recipient_id) },
+    match serde_json::from_str::<Answer>(body) {
+        Ok(answer) if answer.error.is_some() => match GraphError::parse(body) {
+            Some(graph) => Reading::Failed {
+                error: CoreError::Api { status, graph: redact_graph(graph, redactor) },
+                class: FailureClass::Permanent,
+            },
+            None => unexpected(status, body),
+        },
+        Ok(answer) => match as_id(answer.message_id) {
+            Some(message_id) => Reading::Accepted { message_id, recipient_id: as_id(answer.recipient_id) },
             None => unexpected(status, body),
         },
         Err(_) => unexpected(status, body),
@@ -107,6 +111,9 @@ pub struct Pressure {
     /// The highest usage percentage reported (0 to 100 and beyond).
     pub usage_percent: Option<f64>,
 }
+
+/// The response headers the core reads, as Node names them (lower case).
+pub const RELEVANT_HEADERS: [&str; 3] = ["retry-after", "x-app-usage", "x-business-use-case-usage"];
 
 /// Reads the headers that matter: `Retry-After`, `X-App-Usage`, `X-Business-Use-Case-Usage`.
 /// Header names are matched without regard to case; values may be strings or lists.

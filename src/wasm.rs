@@ -11,13 +11,33 @@ use serde::Serialize;
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
+thread_local! {
+    /// `JSON.stringify` replacer writing each BigInt as its decimal digits (exact, like the
+    /// text of a number). Without it one BigInt anywhere (an expression such as
+    /// `{{ BigInt($json.id) }}` in one item) makes `JSON.stringify` throw for the whole
+    /// input, and every item of the execution would be lost.
+    static BIGINT_AS_DIGITS: Closure<dyn Fn(JsValue, JsValue) -> JsValue> =
+        Closure::new(|_key: JsValue, value: JsValue| {
+            if value.is_bigint() {
+                value.unchecked_into::<js_sys::BigInt>().to_string(10).map(JsValue::from).unwrap_or(JsValue::NULL)
+            } else {
+                value
+            }
+        });
+}
+
 /// JSON text of any JavaScript value; `null` for what JSON cannot hold (undefined,
-/// functions, BigInt, cycles), which every reader then treats as missing.
+/// functions, cycles), which every reader then treats as missing. A BigInt becomes its
+/// decimal digits.
 fn to_json(value: &JsValue) -> String {
     if value.is_undefined() {
         return "null".to_string();
     }
-    JSON::stringify(value).ok().and_then(|s| s.as_string()).unwrap_or_else(|| "null".to_string())
+    BIGINT_AS_DIGITS
+        .with(|replacer| JSON::stringify_with_replacer(value, replacer.as_ref()))
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_else(|| "null".to_string())
 }
 
 fn from_json(text: &str) -> JsValue {
@@ -30,6 +50,24 @@ fn text_of(value: &JsValue) -> String {
         None if value.is_null() || value.is_undefined() => String::new(),
         None => to_json(value),
     }
+}
+
+/// The headers the core reads, as JSON text: three property reads instead of
+/// serialising every header of every response.
+fn relevant_headers(headers: &JsValue) -> String {
+    let mut picked = serde_json::Map::new();
+    if headers.is_object() {
+        for name in crate::response::RELEVANT_HEADERS {
+            if let Ok(value) = js_sys::Reflect::get(headers, &JsValue::from_str(name)) {
+                if let Some(text) = value.as_string() {
+                    picked.insert(name.to_string(), serde_json::Value::String(text));
+                } else if !value.is_undefined() && !value.is_null() {
+                    picked.insert(name.to_string(), serde_json::from_str(&to_json(&value)).unwrap_or_default());
+                }
+            }
+        }
+    }
+    serde_json::Value::Object(picked).to_string()
 }
 
 /// One node execution; see [`crate::execution`]. JavaScript must call `free()` when done.
@@ -73,7 +111,7 @@ impl Execution {
             index as usize,
             attempt,
             status,
-            &to_json(headers),
+            &relevant_headers(headers),
             &text_of(body),
             now,
             random,
