@@ -39,7 +39,7 @@ const wasmPath = path.join(bindgenOut, `${crateName}_bg.wasm`);
 const wasmOpt = path.join(root, 'node_modules', '.bin', 'wasm-opt');
 if (existsSync(wasmOpt) && process.env.SKIP_WASM_OPT !== '1') {
 	const before = readFileSync(wasmPath).length;
-	run(wasmOpt, ['-Oz', '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext', '--enable-mutable-globals', '--enable-reference-types', '--enable-multivalue', wasmPath, '-o', wasmPath]);
+	run(wasmOpt, [process.env.WASM_OPT_LEVEL ?? '-Oz', '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext', '--enable-mutable-globals', '--enable-reference-types', '--enable-multivalue', wasmPath, '-o', wasmPath]);
 	console.log(`wasm-opt: ${before} -> ${readFileSync(wasmPath).length} bytes`);
 }
 

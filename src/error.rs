@@ -59,6 +59,9 @@ pub enum CoreError {
     UnexpectedSuccessBody { status: u16, body: BodyShape },
     DeliveryUnknown { reason: String },
     Transport { reason: String },
+    /// The execution stopped (cancelled, or stopped at an earlier failure) before this
+    /// item was sent.
+    NotSent,
 }
 
 /// What an unreadable body looked like, described without dumping it.
@@ -99,7 +102,7 @@ impl CoreError {
             InvalidField { .. } | ParameterUnavailable { .. } => ErrorKind::Input,
             Api { .. } | UnreadableErrorBody { .. } | UnexpectedSuccessBody { .. } => ErrorKind::Api,
             DeliveryUnknown { .. } => ErrorKind::DeliveryUnknown,
-            Transport { .. } => ErrorKind::Transport,
+            Transport { .. } | NotSent => ErrorKind::Transport,
         }
     }
 
@@ -124,6 +127,7 @@ impl CoreError {
             UnexpectedSuccessBody { .. } => "unexpected_success_body",
             DeliveryUnknown { .. } => "delivery_unknown",
             Transport { .. } => "transport_error",
+            NotSent => "not_sent",
         }
     }
 
@@ -184,6 +188,7 @@ impl CoreError {
                  Retry When Delivery Is Unknown"
             ),
             Transport { reason } => format!("Could not reach the Graph API: {reason}"),
+            NotSent => "Not sent: the execution stopped before this message was sent".into(),
         }
     }
 

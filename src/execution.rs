@@ -12,7 +12,7 @@ use crate::credentials::{Credentials, RawCredentials};
 use crate::environment::{check_meta_uuid, META_UUID_VARIABLE};
 use crate::error::CoreError;
 use crate::operations::{ItemParams, Operation, Planned};
-use crate::output::{ErrorReport, OutputContext};
+use crate::output::{to_ascii_json, ErrorReport, OutputContext};
 use crate::proof::AppSecretProof;
 use crate::redact::Redactor;
 use crate::response::{self, Reading};
@@ -20,6 +20,7 @@ use crate::retry::{self, Decision, FailureClass, RetryPolicy, WaitAdvice};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
+use std::cell::RefCell;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -51,6 +52,36 @@ pub struct Execution {
     timestamp: String,
     setup: Result<Setup, CoreError>,
     items: Vec<Result<Planned, CoreError>>,
+    /// Each item's final outcome, as its output item (JSON), once settled.
+    outcomes: RefCell<Vec<Option<String>>>,
+}
+
+/// What settling one response decided.
+#[derive(Debug, Clone)]
+pub enum Verdict {
+    /// Meta accepted the message; `item` is the success output item (JSON).
+    Sent { item: String },
+    /// Send the same request again after `after_ms`; `pause_all`: everyone waits.
+    Retry { after_ms: u64, pause_all: bool, reason: String },
+    /// Final failure; the report carries the error output item.
+    Failed { report: ErrorReport },
+}
+
+/// A verdict and Meta's usage report (for adaptive slowdown), if the response had one.
+#[derive(Debug, Clone)]
+pub struct Settled {
+    pub verdict: Verdict,
+    pub usage_percent: Option<f64>,
+}
+
+/// The plan in the form that crosses the JavaScript boundary cheaply: the request every
+/// item shares, and each item's body on its own line (JSON text never holds a raw line
+/// break); refused items have an empty line and an entry in `refused`.
+pub struct CompactPlan {
+    pub setup_error: Option<String>,
+    pub endpoint: Option<String>,
+    pub bodies: String,
+    pub refused: String,
 }
 
 #[derive(Serialize)]
@@ -66,26 +97,6 @@ struct PlanReport {
 enum ItemPlan {
     Send(crate::request::HttpRequest),
     Refused(ErrorReport),
-}
-
-/// The answer to "what now?" for one response that was not a plain success (which
-/// [`Execution::settle_response`] writes directly as `{"outcome":"sent","item":…}`).
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase", tag = "outcome")]
-enum Settlement {
-    #[serde(rename_all = "camelCase")]
-    Retry {
-        after_ms: u64,
-        pause_all: bool,
-        reason: String,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        usage_percent: Option<f64>,
-    },
-    Failed {
-        error: ErrorReport,
-        #[serde(rename = "usagePercent", skip_serializing_if = "Option::is_none")]
-        usage_percent: Option<f64>,
-    },
 }
 
 impl Execution {
@@ -108,6 +119,7 @@ impl Execution {
                     timestamp: String::new(),
                     items: (0..item_count).map(|_| Err(err.clone())).collect(),
                     setup: Err(err),
+                    outcomes: RefCell::new(vec![None; item_count]),
                 };
             }
         };
@@ -152,11 +164,13 @@ impl Execution {
             }
         };
         let item_count = parsed.items.len();
-        let mut execution = Execution { operation_name, timestamp: parsed.started_at, setup, items };
+        let mut execution =
+            Execution { operation_name, timestamp: parsed.started_at, setup, items, outcomes: RefCell::new(Vec::new()) };
         if execution.setup.is_err() {
             let err = execution.setup.as_ref().err().cloned().expect("checked");
             execution.items = (0..item_count).map(|_| Err(err.clone())).collect();
         }
+        execution.outcomes = RefCell::new(vec![None; execution.items.len()]);
         execution
     }
 
@@ -185,80 +199,146 @@ impl Execution {
         serde_json::to_string(&report).expect("plans always serialise")
     }
 
-    /// Settles one item from Meta's response. `attempt` counts sends of this item so far
-    /// (1 after the first); `now` is the wrapper's clock (ISO-8601) when the response
-    /// arrived; `random` is in [0, 1), for jitter.
-    #[allow(clippy::too_many_arguments)]
-    pub fn settle_response(
-        &self,
-        index: usize,
-        attempt: u32,
-        status: u16,
-        headers_json: &str,
-        body: &str,
-        now: &str,
-        random: f64,
-    ) -> String {
-        let (setup, planned) = match self.planned(index) {
-            Ok(found) => found,
-            Err(report) => return failed(report, None),
-        };
-        let headers: Map<String, Value> = serde_json::from_str(headers_json).unwrap_or_default();
-        let (advice, pressure) = response::read_headers(&headers);
-        match response::read(status, body, &setup.redactor) {
-            Reading::Accepted { message_id, .. } => {
-                // The common case, assembled directly: the item is JSON the core just wrote.
-                let item = planned.success_item(&message_id, now, &setup.context);
-                let mut settled = String::with_capacity(item.len() + 48);
-                settled.push_str("{\"outcome\":\"sent\",\"item\":");
-                settled.push_str(&item);
-                if let Some(usage) = pressure.usage_percent {
-                    settled.push_str(",\"usagePercent\":");
-                    settled.push_str(&serde_json::to_string(&usage).unwrap_or_else(|_| "null".into()));
-                }
-                settled.push('}');
-                settled
+    /// The plan for the JavaScript boundary; see [`CompactPlan`].
+    pub fn plan_compact(&self) -> CompactPlan {
+        let mut bodies = String::new();
+        let mut refused = Map::new();
+        let mut endpoint = None;
+        for (index, item) in self.items.iter().enumerate() {
+            if index > 0 {
+                bodies.push('\n');
             }
-            Reading::Failed { error, class } => {
-                let settlement = self.decide(setup, error, class, attempt, &advice, random);
-                with_pressure(settlement, pressure.usage_percent)
+            match (item, &self.setup) {
+                (Ok(planned), Ok(setup)) => {
+                    let mut request = planned.request(&setup.credentials);
+                    if let Some(body) = request.body.take() {
+                        bodies.push_str(&body);
+                    }
+                    if endpoint.is_none() {
+                        endpoint = Some(serde_json::to_string(&request).expect("requests serialise"));
+                    }
+                }
+                (Err(err), _) | (_, Err(err)) => {
+                    let report = serde_json::to_value(self.report(err, None)).expect("reports serialise");
+                    refused.insert(index.to_string(), report);
+                }
             }
         }
+        CompactPlan {
+            setup_error: self.setup.as_ref().err().map(|err| serde_json::to_string(&self.report(err, None)).expect("reports serialise")),
+            endpoint,
+            bodies,
+            refused: Value::Object(refused).to_string(),
+        }
+    }
+
+    /// Settles one item from Meta's response. `attempt` counts sends of this item so far
+    /// (1 after the first); `now` is the wrapper's clock (ISO-8601) when the response
+    /// arrived; `random` is in [0, 1), for jitter. A final verdict is recorded for
+    /// [`Execution::outputs_json`].
+    #[allow(clippy::too_many_arguments)]
+    pub fn settle(&self, index: usize, attempt: u32, status: u16, headers_json: &str, body: &str, now: &str, random: f64) -> Settled {
+        let (setup, planned) = match self.planned(index) {
+            Ok(found) => found,
+            Err(report) => return Settled { verdict: Verdict::Failed { report }, usage_percent: None },
+        };
+        let headers: Map<String, Value> =
+            if headers_json == "{}" { Map::new() } else { serde_json::from_str(headers_json).unwrap_or_default() };
+        let (advice, pressure) = response::read_headers(&headers);
+        let verdict = match response::read(status, body, &setup.redactor) {
+            Reading::Accepted { message_id, .. } => {
+                Verdict::Sent { item: planned.success_item(&message_id, now, &setup.context) }
+            }
+            Reading::Failed { error, class } => self.decide(setup, error, class, attempt, &advice, random),
+        };
+        self.record(index, &verdict);
+        Settled { verdict, usage_percent: pressure.usage_percent }
+    }
+
+    /// [`Execution::settle`], answered as JSON: `{"outcome":"sent","item"}`,
+    /// `{"outcome":"retry","afterMs","pauseAll","reason"}` or `{"outcome":"failed","error"}`,
+    /// each with `usagePercent` when Meta reported usage.
+    #[allow(clippy::too_many_arguments)]
+    pub fn settle_response(&self, index: usize, attempt: u32, status: u16, headers_json: &str, body: &str, now: &str, random: f64) -> String {
+        settled_json(self.settle(index, attempt, status, headers_json, body, now, random))
     }
 
     /// Settles one item whose request got no response. `code` is the client's error code
     /// (`ECONNREFUSED`, `ETIMEDOUT`, ...), `message` its text (redacted here).
-    pub fn settle_transport_failure(&self, index: usize, attempt: u32, code: &str, message: &str, random: f64) -> String {
-        let (setup, _) = match self.planned(index) {
-            Ok(found) => found,
-            Err(report) => return failed(report, None),
+    pub fn settle_failure(&self, index: usize, attempt: u32, code: &str, message: &str, random: f64) -> Settled {
+        let setup = match self.planned(index) {
+            Ok((setup, _)) => setup,
+            Err(report) => return Settled { verdict: Verdict::Failed { report }, usage_percent: None },
         };
         // Redact before shortening: a cut through a secret would leave its start unrecognised.
         let detail = short(&setup.redactor.clean(message));
         let code_shown = short(&setup.redactor.clean(code));
-        let (error, class) = match transport_class(code, message) {
-            FailureClass::NotAccepted => (
-                CoreError::Transport { reason: format!("{detail} ({code_shown}); the message was not sent") },
-                FailureClass::NotAccepted,
-            ),
-            FailureClass::Permanent => (
-                CoreError::Transport { reason: format!("{detail} ({code_shown}); the message was not sent") },
-                FailureClass::Permanent,
-            ),
-            _ => (
-                CoreError::DeliveryUnknown { reason: format!("the connection failed after the request was sent: {detail} ({code_shown})") },
-                FailureClass::DeliveryUnknown,
-            ),
+        let class = transport_class(code, message);
+        let error = match class {
+            FailureClass::NotAccepted | FailureClass::Permanent => {
+                CoreError::Transport { reason: format!("{detail} ({code_shown}); the message was not sent") }
+            }
+            _ => CoreError::DeliveryUnknown {
+                reason: format!("the connection failed after the request was sent: {detail} ({code_shown})"),
+            },
         };
-        let settlement = self.decide(setup, error, class, attempt, &WaitAdvice::default(), random);
-        serde_json::to_string(&settlement).expect("settlements always serialise")
+        let verdict = self.decide(setup, error, class, attempt, &WaitAdvice::default(), random);
+        self.record(index, &verdict);
+        Settled { verdict, usage_percent: None }
     }
 
-    fn decide(&self, setup: &Setup, error: CoreError, class: FailureClass, attempt: u32, advice: &WaitAdvice, random: f64) -> Settlement {
-        match retry::decide(class, attempt, &setup.retry, advice, random) {
-            Decision::Retry { after_ms, pause_all } => {
-                Settlement::Retry { after_ms, pause_all, reason: error.message(), usage_percent: None }
+    /// [`Execution::settle_failure`], answered as JSON like [`Execution::settle_response`].
+    pub fn settle_transport_failure(&self, index: usize, attempt: u32, code: &str, message: &str, random: f64) -> String {
+        settled_json(self.settle_failure(index, attempt, code, message, random))
+    }
+
+    /// One output item per input item, in input order, as a JSON array: the success item,
+    /// the error item, or, for an item never settled (the execution stopped first), an
+    /// error saying it was not sent.
+    pub fn outputs_json(&self) -> String {
+        let outcomes = self.outcomes.borrow();
+        let mut out = String::with_capacity(outcomes.iter().map(|o| o.as_ref().map_or(160, String::len) + 1).sum::<usize>() + 2);
+        out.push('[');
+        for (index, item) in self.items.iter().enumerate() {
+            if index > 0 {
+                out.push(',');
             }
+            match (item, &outcomes[index]) {
+                (Err(err), _) => out.push_str(&self.error_item_json(err)),
+                (Ok(_), Some(settled)) => out.push_str(settled),
+                (Ok(_), None) => out.push_str(&self.error_item_json(&CoreError::NotSent)),
+            }
+        }
+        out.push(']');
+        out
+    }
+
+    /// The error report of an item that was refused or failed, as JSON.
+    pub fn report_json(&self, index: usize) -> Option<String> {
+        match self.items.get(index)? {
+            Err(err) => Some(serde_json::to_string(&self.report(err, None)).expect("reports serialise")),
+            Ok(_) => None,
+        }
+    }
+
+    fn error_item_json(&self, error: &CoreError) -> String {
+        to_ascii_json(&self.report(error, None).item)
+    }
+
+    fn record(&self, index: usize, verdict: &Verdict) {
+        let item = match verdict {
+            Verdict::Sent { item } => item.clone(),
+            Verdict::Failed { report } => to_ascii_json(&report.item),
+            Verdict::Retry { .. } => return,
+        };
+        if let Some(slot) = self.outcomes.borrow_mut().get_mut(index) {
+            *slot = Some(item);
+        }
+    }
+
+    fn decide(&self, setup: &Setup, error: CoreError, class: FailureClass, attempt: u32, advice: &WaitAdvice, random: f64) -> Verdict {
+        match retry::decide(class, attempt, &setup.retry, advice, random) {
+            Decision::Retry { after_ms, pause_all } => Verdict::Retry { after_ms, pause_all, reason: error.message() },
             Decision::GiveUp { wait_ms } => {
                 let retryable = matches!(class, FailureClass::RateLimited | FailureClass::NotAccepted);
                 let mut report = self.report(&error, Some(retryable));
@@ -274,7 +354,7 @@ impl Execution {
                     });
                     report.item.hint = report.hint.clone();
                 }
-                Settlement::Failed { error: report, usage_percent: None }
+                Verdict::Failed { report }
             }
         }
     }
@@ -296,18 +376,43 @@ impl Execution {
     }
 }
 
-fn with_pressure(settlement: Settlement, usage: Option<f64>) -> String {
-    let settlement = match settlement {
-        Settlement::Retry { after_ms, pause_all, reason, .. } => {
-            Settlement::Retry { after_ms, pause_all, reason, usage_percent: usage }
+/// The JSON form of a settlement (see [`Execution::settle_response`]).
+fn settled_json(settled: Settled) -> String {
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase", tag = "outcome")]
+    enum Json<'a> {
+        Sent {
+            item: &'a RawValue,
+            #[serde(rename = "usagePercent", skip_serializing_if = "Option::is_none")]
+            usage_percent: Option<f64>,
+        },
+        #[serde(rename_all = "camelCase")]
+        Retry {
+            after_ms: u64,
+            pause_all: bool,
+            reason: &'a str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            usage_percent: Option<f64>,
+        },
+        Failed {
+            error: &'a ErrorReport,
+            #[serde(rename = "usagePercent", skip_serializing_if = "Option::is_none")]
+            usage_percent: Option<f64>,
+        },
+    }
+    let usage_percent = settled.usage_percent;
+    let raw;
+    let json = match &settled.verdict {
+        Verdict::Sent { item } => {
+            raw = RawValue::from_string(item.clone()).expect("output items are JSON");
+            Json::Sent { item: &raw, usage_percent }
         }
-        Settlement::Failed { error, .. } => Settlement::Failed { error, usage_percent: usage },
+        Verdict::Retry { after_ms, pause_all, reason } => {
+            Json::Retry { after_ms: *after_ms, pause_all: *pause_all, reason, usage_percent }
+        }
+        Verdict::Failed { report } => Json::Failed { error: report, usage_percent },
     };
-    serde_json::to_string(&settlement).expect("settlements always serialise")
-}
-
-fn failed(report: ErrorReport, usage_percent: Option<f64>) -> String {
-    serde_json::to_string(&Settlement::Failed { error: report, usage_percent }).expect("settlements always serialise")
+    serde_json::to_string(&json).expect("settlements always serialise")
 }
 
 /// Error codes meaning the request never left this machine.

@@ -93,3 +93,46 @@ impl ErrorReport {
         Self { kind: error.kind(), code: error.code(), message, hint, http_status: error.http_status(), item }
     }
 }
+
+/// JSON text with every non-ASCII character written as a `\uXXXX` escape. Output items
+/// cross into JavaScript as one string that `JSON.parse` reads back identically; ASCII
+/// text crosses the boundary several times faster than UTF-8.
+pub fn to_ascii_json<T: Serialize + ?Sized>(value: &T) -> String {
+    struct AsciiFormatter;
+    impl serde_json::ser::Formatter for AsciiFormatter {
+        fn write_string_fragment<W: ?Sized + std::io::Write>(&mut self, writer: &mut W, fragment: &str) -> std::io::Result<()> {
+            let mut start = 0;
+            for (at, ch) in fragment.char_indices() {
+                if ch.is_ascii() {
+                    continue;
+                }
+                writer.write_all(&fragment.as_bytes()[start..at])?;
+                let mut units = [0u16; 2];
+                for unit in ch.encode_utf16(&mut units) {
+                    write!(writer, "\\u{unit:04x}")?;
+                }
+                start = at + ch.len_utf8();
+            }
+            writer.write_all(&fragment.as_bytes()[start..])
+        }
+    }
+    let mut out = Vec::with_capacity(256);
+    let mut serializer = serde_json::Serializer::with_formatter(&mut out, AsciiFormatter);
+    value.serialize(&mut serializer).expect("output items always serialise");
+    String::from_utf8(out).expect("ASCII is UTF-8")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ascii_json_escapes_non_ascii_and_reads_back_identically() {
+        let text = "Hi 👋 é — \"q\" \n مرحبا";
+        let json = to_ascii_json(&serde_json::json!({ "t": text }));
+        assert!(json.is_ascii(), "{json}");
+        assert!(json.contains("\\ud83d\\udc4b"), "{json}");
+        let back: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(back["t"], text);
+    }
+}

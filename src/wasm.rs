@@ -3,8 +3,9 @@
 //! instead of replacing it, so the core can refuse it) and hands results back through
 //! `JSON.parse`. One call plans every item of an execution.
 
+use crate::clock::iso8601;
 use crate::credentials::RawCredentials;
-use crate::execution::Execution as CoreExecution;
+use crate::execution::{Execution as CoreExecution, Settled, Verdict};
 use crate::proof::{AppSecretProof, Authorization};
 use js_sys::JSON;
 use serde::Serialize;
@@ -71,16 +72,117 @@ fn relevant_headers(headers: &JsValue) -> String {
 }
 
 /// One node execution; see [`crate::execution`]. JavaScript must call `free()` when done.
+///
+/// Two ways to drive it: the descriptive one (`plan`, `settleResponse`,
+/// `settleTransportFailure`: JavaScript objects in and out, for tests and debugging), and
+/// the one the node uses, which crosses the boundary as little as possible (`planCompact`
+/// once; per response `settle`/`settleFailure`, answering with a number; `outputs` once).
 #[wasm_bindgen]
 pub struct Execution {
     inner: CoreExecution,
+    last: RefCell<Last>,
+}
+
+/// Details of the last verdict `settle`/`settleFailure` returned as a number.
+#[derive(Default)]
+struct Last {
+    pause_all: bool,
+    usage_percent: Option<f64>,
+    reason: String,
+    error: Option<String>,
+}
+
+/// `settle` answers: this code, or a wait in milliseconds (0 or more) before a resend.
+pub const SETTLED_SENT: f64 = -1.0;
+pub const SETTLED_FAILED: f64 = -2.0;
+
+fn set(target: &js_sys::Object, key: &str, value: &JsValue) {
+    let _ = js_sys::Reflect::set(target, &JsValue::from_str(key), value);
 }
 
 #[wasm_bindgen]
 impl Execution {
     /// `input`: `{operation, credentials, environment, startedAt, retry, items: [{...params}]}`.
     pub fn start(input: &JsValue) -> Execution {
-        Execution { inner: CoreExecution::start(&to_json(input)) }
+        Execution { inner: CoreExecution::start(&to_json(input)), last: RefCell::default() }
+    }
+
+    /// `{setupError?, endpoint: {method, url, headers} | null, bodies: "b0\nb1\n…",
+    /// refused: {"<index>": errorReport}}`: item i's body is line i (empty when refused).
+    #[wasm_bindgen(js_name = planCompact)]
+    pub fn plan_compact(&self) -> JsValue {
+        let plan = self.inner.plan_compact();
+        let out = js_sys::Object::new();
+        if let Some(error) = &plan.setup_error {
+            set(&out, "setupError", &from_json(error));
+        }
+        set(&out, "endpoint", &plan.endpoint.as_deref().map_or(JsValue::NULL, from_json));
+        set(&out, "bodies", &JsValue::from_str(&plan.bodies));
+        set(&out, "refused", &from_json(&plan.refused));
+        out.into()
+    }
+
+    /// Settles item `index` from Meta's answer: [`SETTLED_SENT`], [`SETTLED_FAILED`]
+    /// (details in `lastError`), or the wait in ms before resending (`lastPauseAll`:
+    /// everyone waits). `headersJson`: the `relevantHeaders()` the response had, as JSON.
+    /// `nowMs`: the clock when the answer arrived.
+    #[allow(clippy::too_many_arguments)]
+    pub fn settle(&self, index: u32, attempt: u32, status: u16, headers_json: &str, body: &str, now_ms: f64, random: f64) -> f64 {
+        let settled = self.inner.settle(index as usize, attempt, status, headers_json, body, &iso8601(now_ms), random);
+        self.remember(settled)
+    }
+
+    /// Settles item `index` after a request that got no answer (`code`: ECONNREFUSED,
+    /// ETIMEDOUT, ...). Answers like `settle`.
+    #[wasm_bindgen(js_name = settleFailure)]
+    pub fn settle_failure(&self, index: u32, attempt: u32, code: &str, message: &str, random: f64) -> f64 {
+        let settled = self.inner.settle_failure(index as usize, attempt, code, message, random);
+        self.remember(settled)
+    }
+
+    #[wasm_bindgen(js_name = lastPauseAll)]
+    pub fn last_pause_all(&self) -> bool {
+        self.last.borrow().pause_all
+    }
+
+    /// Meta's usage report with the last answer, in percent; NaN when it had none.
+    #[wasm_bindgen(js_name = lastUsagePercent)]
+    pub fn last_usage_percent(&self) -> f64 {
+        self.last.borrow().usage_percent.unwrap_or(f64::NAN)
+    }
+
+    /// Why the last answer asks for a resend.
+    #[wasm_bindgen(js_name = lastReason)]
+    pub fn last_reason(&self) -> String {
+        self.last.borrow().reason.clone()
+    }
+
+    /// The error report of the last failure (`{kind, code, message, hint?, httpStatus?, item}`).
+    #[wasm_bindgen(js_name = lastError)]
+    pub fn last_error(&self) -> JsValue {
+        self.last.borrow().error.as_deref().map_or(JsValue::NULL, from_json)
+    }
+
+    /// One output item per input item, in input order.
+    pub fn outputs(&self) -> JsValue {
+        from_json(&self.inner.outputs_json())
+    }
+
+    fn remember(&self, settled: Settled) -> f64 {
+        let mut last = self.last.borrow_mut();
+        last.usage_percent = settled.usage_percent;
+        match settled.verdict {
+            Verdict::Sent { .. } => SETTLED_SENT,
+            Verdict::Retry { after_ms, pause_all, reason } => {
+                last.pause_all = pause_all;
+                last.reason = reason;
+                after_ms as f64
+            }
+            Verdict::Failed { report } => {
+                last.error = serde_json::to_string(&report).ok();
+                SETTLED_FAILED
+            }
+        }
     }
 
     /// `{setupError?, items: [{send: request} | {refused: error}]}`.
@@ -167,6 +269,13 @@ pub fn authorize(credentials: &JsValue) -> JsValue {
 #[wasm_bindgen(js_name = nodeVersion)]
 pub fn node_version() -> String {
     crate::NODE_VERSION.to_string()
+}
+
+/// The response headers the core reads (lower case, as Node names them); the wrapper
+/// passes these, and only these, to `settle`.
+#[wasm_bindgen(js_name = relevantHeaders)]
+pub fn relevant_headers_names() -> Vec<String> {
+    crate::response::RELEVANT_HEADERS.iter().map(|name| name.to_string()).collect()
 }
 
 /// The environment variables the product requires; the wrapper reads exactly these.

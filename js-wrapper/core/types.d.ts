@@ -23,15 +23,17 @@ export interface RequestPlan {
 	body?: string;
 }
 
-export type ItemPlan = { send: RequestPlan } | { refused: ErrorReport };
-
-export interface PlanReport {
+/** The plan as it crosses the boundary: one shared request, item i's body on line i. */
+export interface CompactPlan {
 	setupError?: ErrorReport;
-	items: ItemPlan[];
+	endpoint: RequestPlan | null;
+	bodies: string;
+	refused: Record<string, ErrorReport>;
 }
 
-export type Settlement =
-	| { outcome: 'sent'; item: IDataObject; usagePercent?: number }
+/** What the core decided about one answer (or missing answer) from Meta. */
+export type Verdict =
+	| { outcome: 'sent'; usagePercent?: number }
 	| { outcome: 'retry'; afterMs: number; pauseAll: boolean; reason: string; usagePercent?: number }
 	| { outcome: 'failed'; error: ErrorReport; usagePercent?: number };
 
@@ -51,24 +53,16 @@ export interface ExecutionInput {
 }
 
 export interface CoreExecution {
-	plan(): PlanReport;
+	planCompact(): CompactPlan;
 	itemCount(): number;
-	settleResponse(
-		index: number,
-		attempt: number,
-		status: number,
-		headers: unknown,
-		body: unknown,
-		now: string,
-		random: number,
-	): Settlement;
-	settleTransportFailure(
-		index: number,
-		attempt: number,
-		code: unknown,
-		message: unknown,
-		random: number,
-	): Settlement;
+	/** -1 sent, -2 failed (see lastError), otherwise the wait in ms before resending. */
+	settle(index: number, attempt: number, status: number, headersJson: string, body: string, nowMs: number, random: number): number;
+	settleFailure(index: number, attempt: number, code: string, message: string, random: number): number;
+	lastPauseAll(): boolean;
+	lastUsagePercent(): number;
+	lastReason(): string;
+	lastError(): ErrorReport;
+	outputs(): IDataObject[];
 	free(): void;
 }
 
@@ -86,4 +80,5 @@ export interface CoreBindings {
 	authorize(credentials: unknown): AuthorizeResult;
 	nodeVersion(): string;
 	requiredEnvironment(): string[];
+	relevantHeaders(): string[];
 }

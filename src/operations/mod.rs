@@ -10,6 +10,7 @@ use crate::output::OutputContext;
 use crate::request::HttpRequest;
 use crate::validate::ParamValue;
 use serde_json::value::RawValue;
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,15 +68,17 @@ pub const PARAMETER_ERROR_KEY: &str = "$error";
 /// Values are kept raw until asked for, so one broken field (a lone surrogate) spoils
 /// that field only.
 #[derive(Debug, Default)]
-pub struct ItemParams {
-    fields: HashMap<String, Box<RawValue>>,
+pub struct ItemParams<'a> {
+    fields: HashMap<Cow<'a, str>, &'a RawValue>,
 }
 
-impl ItemParams {
+impl<'a> ItemParams<'a> {
     /// `raw`: `{name: value, ...}`, or `{"$error": {"parameter", "message"}}` when n8n
     /// could not evaluate a parameter (the item then reports that error).
-    pub fn from_raw(raw: &RawValue) -> Result<Self, CoreError> {
-        let fields: HashMap<String, Box<RawValue>> = serde_json::from_str(raw.get()).map_err(|_| {
+    pub fn from_raw(raw: &'a RawValue) -> Result<Self, CoreError> {
+        #[derive(serde::Deserialize)]
+        struct Fields<'a>(#[serde(borrow)] HashMap<Cow<'a, str>, &'a RawValue>);
+        let Fields(fields) = serde_json::from_str(raw.get()).map_err(|_| {
             CoreError::BadCall { reason: "each item must be a JSON object of parameters".to_string() }
         })?;
         if let Some(failure) = fields.get(PARAMETER_ERROR_KEY) {

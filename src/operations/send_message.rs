@@ -81,6 +81,6 @@ impl SendMessage {
             timestamp: &context.timestamp,
             node_version: crate::NODE_VERSION,
         };
-        serde_json::to_string(&output).expect("strings always serialise")
+        crate::output::to_ascii_json(&output)
     }
 }

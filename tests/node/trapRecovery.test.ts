@@ -26,12 +26,11 @@ describe('trap recovery', () => {
 		};
 		const session = await CoreSession.start(input, node);
 		const plan = session.plan();
-		assert.equal(plan.items.filter((item: object) => 'send' in item).length, 3);
+		assert.equal(plan.jobs.length, 3);
 		const before = await loader.loadCore();
 
 		const first = session.settleResponse(0, 1, 200, {}, '{"recipient_id":"1","message_id":"mid.0"}');
 		assert.equal(first.outcome, 'sent');
-		assert.equal(first.item.messageId, 'mid.0');
 
 		// Corrupt the execution's handle so the next call reads far outside wasm memory.
 		session.execution.__wbg_ptr = 0x7ffffff0;
@@ -43,8 +42,15 @@ describe('trap recovery', () => {
 
 		const third = session.settleResponse(2, 1, 200, {}, '{"recipient_id":"3","message_id":"mid.2"}');
 		assert.equal(third.outcome, 'sent');
-		assert.equal(third.item.userId, USER_C);
-		assert.equal(third.item.messageId, 'mid.2');
+
+		// The fresh instance was brought up to date: the item settled before the trap kept its output.
+		const outputs = session.outputs();
+		assert.equal(outputs.length, 3);
+		assert.equal(outputs[0].messageId, 'mid.0');
+		assert.equal(outputs[0].userId, USER_A);
+		assert.match(String(outputs[1].error), /Internal error in the Instagram node core/);
+		assert.equal(outputs[2].messageId, 'mid.2');
+		assert.equal(outputs[2].userId, USER_C);
 
 		const after = await loader.loadCore();
 		assert.notEqual(after, before, 'the trapped instance was replaced');

@@ -1,11 +1,10 @@
-import type { IExecuteFunctions, IDataObject, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { loadCore } from '../../core/loader';
 import { CoreSession } from '../../core/session';
-import type { ErrorReport } from '../../core/types';
 import { toNodeError } from './errors';
 import { gather } from './gather';
-import type { SendJob } from './transport/send';
 import { sendAll } from './transport/send';
 
 /**
@@ -30,43 +29,30 @@ export async function executeNode(
 		if (plan.setupError && !continueOnFail) {
 			throw toNodeError(ctx, plan.setupError);
 		}
+		if (!continueOnFail && plan.refused.size > 0) {
+			let first = Infinity;
+			for (const index of plan.refused.keys()) first = Math.min(first, index);
+			throw toNodeError(ctx, plan.refused.get(first)!, first);
+		}
 
-		const results: IDataObject[] = new Array(itemCount);
-		const jobs: SendJob[] = [];
-		plan.items.forEach((itemPlan, index) => {
-			if ('send' in itemPlan) {
-				jobs.push({ index, request: itemPlan.send });
-				return;
-			}
-			if (!continueOnFail) throw toNodeError(ctx, itemPlan.refused, index);
-			results[index] = itemPlan.refused.item;
-		});
-
-		const settled = await sendAll(ctx, session, jobs, {
+		const settled = await sendAll(ctx, session, plan.jobs, {
 			concurrency: options.concurrency,
 			messagesPerSecond: options.messagesPerSecond,
 			timeout: options.timeout,
 			stopOnFailure: !continueOnFail,
 		}, credentials);
 
-		let firstFailure: { index: number; error: ErrorReport } | undefined;
-		for (const { index } of jobs) {
-			const settlement = settled.get(index);
-			if (settlement?.outcome === 'sent') {
-				results[index] = settlement.item;
-			} else if (settlement?.outcome === 'failed') {
-				results[index] = settlement.error.item;
-				firstFailure ??= { index, error: settlement.error };
+		if (!continueOnFail) {
+			for (const { index } of plan.jobs) {
+				const verdict = settled.get(index);
+				if (verdict?.outcome === 'failed') throw toNodeError(ctx, verdict.error, index);
 			}
 		}
-		if (firstFailure && !continueOnFail) {
-			throw toNodeError(ctx, firstFailure.error, firstFailure.index);
+		if (settled.size < plan.jobs.length && !continueOnFail) {
+			throw new NodeOperationError(ctx.getNode(), 'The execution was cancelled before every message was sent');
 		}
-		if (settled.size < jobs.length) {
-			// Only an execution cancelled by the user leaves items unsent.
-			throw new Error('The execution was cancelled before every message was sent');
-		}
-		return results.map((json, index) => ({ json, pairedItem: { item: index } }));
+		// Items the execution never reached (cancelled) say so in their output.
+		return session.outputs().map((json, index) => ({ json, pairedItem: { item: index } }));
 	} finally {
 		session.free();
 	}

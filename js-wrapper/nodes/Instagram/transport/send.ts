@@ -2,7 +2,7 @@ import type { ICredentialsDecrypted, IExecuteFunctions, IDataObject } from 'n8n-
 import { sleep } from 'n8n-workflow';
 
 import type { CoreSession } from '../../../core/session';
-import type { RequestPlan, Settlement } from '../../../core/types';
+import type { RequestPlan, Verdict } from '../../../core/types';
 import { INSTAGRAM_CREDENTIAL_TYPE } from '../../../credentials/InstagramMessagingApi.credentials';
 import { RateLimiter } from './rateLimiter';
 
@@ -28,7 +28,7 @@ interface FullResponse {
 /**
  * Performs the planned requests with n8n's HTTP helper: a bounded number in flight, a
  * rate limit, and the core's verdict on every response (sent, retry after a wait, or
- * failed). Returns one settlement per job, by input index.
+ * failed). Returns one final verdict per job sent, by input index.
  */
 export async function sendAll(
 	ctx: IExecuteFunctions,
@@ -36,17 +36,17 @@ export async function sendAll(
 	jobs: SendJob[],
 	settings: SendSettings,
 	credentials: ICredentialsDecrypted | undefined,
-): Promise<Map<number, Settlement>> {
-	const settled = new Map<number, Settlement>();
+): Promise<Map<number, Verdict>> {
+	const settled = new Map<number, Verdict>();
 	const limiter = new RateLimiter(settings.messagesPerSecond);
 	const cancelSignal = ctx.getExecutionCancelSignal?.();
 	let next = 0;
 	let stopped = false;
 
-	const sendOne = async (job: SendJob): Promise<Settlement> => {
+	const sendOne = async (job: SendJob): Promise<Verdict> => {
 		for (let attempt = 1; ; attempt++) {
 			await limiter.acquire();
-			let settlement: Settlement;
+			let settlement: Verdict;
 			try {
 				const response = (await ctx.helpers.httpRequestWithAuthentication.call(
 					ctx,

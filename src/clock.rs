@@ -1,0 +1,56 @@
+//! Time as the wrapper hands it over (milliseconds since the Unix epoch), written as the
+//! ISO-8601 text n8n users see (`2026-01-31T12:34:56.789Z`, like JavaScript's
+//! `toISOString`). The core never reads a clock itself.
+
+/// Formats epoch milliseconds as ISO-8601 UTC with milliseconds. Values outside years
+/// 0000-9999, and NaN, are clamped to that range.
+pub fn iso8601(epoch_ms: f64) -> String {
+    const MIN_MS: f64 = -62_167_219_200_000.0; // 0000-01-01T00:00:00.000Z
+    const MAX_MS: f64 = 253_402_300_799_999.0; // 9999-12-31T23:59:59.999Z
+    let ms = if epoch_ms.is_nan() { 0.0 } else { epoch_ms.clamp(MIN_MS, MAX_MS) }.floor() as i64;
+    let days = ms.div_euclid(86_400_000);
+    let ms_of_day = ms.rem_euclid(86_400_000);
+    let (year, month, day) = civil_from_days(days);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
+        ms_of_day / 3_600_000,
+        ms_of_day / 60_000 % 60,
+        ms_of_day / 1000 % 60,
+        ms_of_day % 1000
+    )
+}
+
+/// Howard Hinnant's days-to-civil conversion (proleptic Gregorian calendar).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_like_javascript_to_iso_string() {
+        assert_eq!(iso8601(0.0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(iso8601(1_795_642_441_781.0), "2026-11-25T21:34:01.781Z");
+        assert_eq!(iso8601(951_782_400_000.0), "2000-02-29T00:00:00.000Z");
+        assert_eq!(iso8601(-1.0), "1969-12-31T23:59:59.999Z");
+        assert_eq!(iso8601(4_107_542_399_999.0), "2100-02-28T23:59:59.999Z");
+    }
+
+    #[test]
+    fn clamps_nonsense() {
+        assert_eq!(iso8601(f64::NAN), "1970-01-01T00:00:00.000Z");
+        assert_eq!(iso8601(f64::INFINITY), "9999-12-31T23:59:59.999Z");
+        assert_eq!(iso8601(f64::NEG_INFINITY), "0000-01-01T00:00:00.000Z");
+    }
+}
