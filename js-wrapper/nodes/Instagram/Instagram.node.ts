@@ -21,6 +21,9 @@ export class Instagram implements INodeType {
 			name: 'Instagram',
 		},
 		usableAsTool: true,
+		// The only output derived from the app secret (and only a prefix of the proof), marked
+		// for n8n's execution-data redaction where a redaction policy applies it.
+		sensitiveOutputFields: ['appSecretProofUsed'],
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
