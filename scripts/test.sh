@@ -34,8 +34,11 @@ step "TypeScript: node, credential, description and packaging tests"
 npx tsc -p tsconfig.test.json
 node --test .tmp/build/tests/node/
 
-step "End-to-end: the packed node inside real n8n (${E2E_N8N_MAJORS:-2,1})"
-E2E_N8N_MAJORS="${E2E_N8N_MAJORS:-2,1}" node --test .tmp/build/tests/e2e/
+step "End-to-end: the packed node inside real n8n (${E2E_N8N_MAJORS:-2,1}), npm start, load with faults"
+E2E_N8N_MAJORS="${E2E_N8N_MAJORS:-2,1}" node --test --test-concurrency=1 .tmp/build/tests/e2e/
 
 step "Fuzzing the core for ${FUZZ_SECONDS:-60} s"
 bash scripts/fuzz.sh "${FUZZ_SECONDS:-60}"
+
+step "Benchmarks, smoke sizes (figures printed, not asserted)"
+BENCH_SMOKE=1 bash scripts/bench.sh

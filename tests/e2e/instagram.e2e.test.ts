@@ -201,6 +201,8 @@ for (const major of majors) {
 				const types = await server.rest('GET', '/types/nodes.json');
 				const names = (types.json as Array<{ name: string }>).map((t) => t.name);
 				assert.ok(names.includes('n8n-nodes-instagram-dm.instagram'), 'the node is in the node panel');
+				// usableAsTool: n8n registers the tool variant its AI Agent connects to.
+				assert.ok(names.includes('n8n-nodes-instagram-dm.instagramTool'), 'the tool variant is registered');
 				const good = await server.rest('POST', '/rest/credentials/test', {
 					credentials: { ...GOOD, type: 'instagramMessagingApi', data: { accessToken: ACCESS_TOKEN, appSecret: APP_SECRET, apiVersion: 'v18.0', baseUrl: meta.url } },
 				});
