@@ -46,7 +46,7 @@ export async function sendAll(
 	const sendOne = async (job: SendJob): Promise<Verdict> => {
 		for (let attempt = 1; ; attempt++) {
 			await limiter.acquire();
-			let settlement: Verdict;
+			let verdict: Verdict;
 			try {
 				const response = (await ctx.helpers.httpRequestWithAuthentication.call(
 					ctx,
@@ -64,25 +64,25 @@ export async function sendAll(
 					},
 					credentials ? { credentialsDecrypted: credentials } : undefined,
 				)) as FullResponse;
-				settlement = session.settleResponse(job.index, attempt, response.statusCode, response.headers, response.body);
+				verdict = session.settleResponse(job.index, attempt, response.statusCode, response.headers, response.body);
 			} catch (error) {
 				const { code, message } = transportFailure(error);
-				settlement = session.settleTransportFailure(job.index, attempt, code, message);
+				verdict = session.settleTransportFailure(job.index, attempt, code, message);
 			}
-			limiter.reportUsage(settlement.usagePercent);
-			if (settlement.outcome !== 'retry') return settlement;
-			if (settlement.pauseAll) limiter.pauseFor(settlement.afterMs);
-			if (cancelSignal?.aborted) return settlement;
-			await sleep(settlement.afterMs);
+			limiter.reportUsage(verdict.usagePercent);
+			if (verdict.outcome !== 'retry') return verdict;
+			if (verdict.pauseAll) limiter.pauseFor(verdict.afterMs);
+			if (cancelSignal?.aborted) return verdict;
+			await sleep(verdict.afterMs);
 		}
 	};
 
 	const worker = async (): Promise<void> => {
 		while (!stopped && next < jobs.length && !cancelSignal?.aborted) {
 			const job = jobs[next++];
-			const settlement = await sendOne(job);
-			settled.set(job.index, settlement);
-			if (settlement.outcome !== 'sent' && settings.stopOnFailure) stopped = true;
+			const verdict = await sendOne(job);
+			settled.set(job.index, verdict);
+			if (verdict.outcome !== 'sent' && settings.stopOnFailure) stopped = true;
 		}
 	};
 
