@@ -17,7 +17,7 @@ const b = Buffer.from(require('fs').readFileSync('$wasm', 'utf8').match(/'([A-Za
 console.log('### Core size');
 console.log('| form | bytes |');
 console.log('|---|---|');
-console.log('| .wasm (size-optimised, wasm-opt -Oz) | ' + b.length + ' |');
+console.log('| .wasm (release: opt-level 3, LTO, wasm-opt -Oz) | ' + b.length + ' |');
 console.log('| .wasm gzipped | ' + require('zlib').gzipSync(b, { level: 9 }).length + ' |');
 console.log('| embedded base64 module in dist | ' + require('fs').statSync('dist/js-wrapper/core/generated/wasmBase64.js').size + ' |');
 "

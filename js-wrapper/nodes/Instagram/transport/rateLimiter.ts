@@ -12,7 +12,7 @@ export class RateLimiter {
 	private readonly recent: number[] = [];
 	private readonly windowMs = 1000;
 	/** Margin for timer and network jitter, so the receiver never sees a full window plus one. */
-	private readonly guardMs = 15;
+	private readonly guardMs = 5;
 
 	constructor(
 		private readonly perSecond: number,
@@ -68,7 +68,10 @@ export class RateLimiter {
 	}
 
 	private take(now: number): void {
-		this.nextSlot = Math.max(this.nextSlot, now) + this.interval();
+		// Slots follow the schedule, not the moment a timer happened to fire: a sender that
+		// wakes late may use the slot it missed, so late timers do not lower the rate. The
+		// one-second window above still caps every burst.
+		this.nextSlot = Math.max(this.nextSlot, now - this.interval()) + this.interval();
 		if (this.perSecond > 0) this.recent.push(now);
 	}
 }
