@@ -24,6 +24,8 @@ const FIDELITY_RATE = smoke ? 50 : 100;
 const MEMORY_ITEMS = smoke ? 300 : 10_000;
 
 const env = { N8N_META_UUID: META_UUID };
+/** BENCH_ONLY=throughput,fidelity,memory picks parts (default: all). */
+const only = (process.env.BENCH_ONLY ?? 'throughput,fidelity,memory').split(',');
 const recipient = (i: number) => `1784160${String(i).padStart(10, '0')}`;
 const CRED = { id: 'igBenchCred00001', name: 'Instagram (imitation)' };
 const HEADER_CRED = { id: 'benchHeaderAuth1', name: 'Meta token header' };
@@ -113,21 +115,31 @@ async function main(): Promise<void> {
 	});
 	const runtime = ensureRuntime(2);
 	const n8n = N8nInstance.create(runtime, packTarball(tmp));
+	const contenders: Array<{ label: string; id: string; concurrency: string; rounds: number; build: (id: string) => unknown }> = [
+		{ label: 'this node, default settings (25 in flight, 100 msg/s)', id: 'benchDefault0001', concurrency: '25', rounds: THROUGHPUT_ROUNDS, build: (id) => instagramWorkflow(id, THROUGHPUT_ITEMS, {}) },
+		{ label: 'this node, tuned (100 in flight, no rate limit)', id: 'benchTuned000001', concurrency: '100', rounds: THROUGHPUT_ROUNDS, build: (id) => instagramWorkflow(id, THROUGHPUT_ITEMS, { concurrency: 100, messagesPerSecond: 0 }) },
+		{ label: 'this node, 200 in flight (the maximum), no rate limit', id: 'benchAllFlight01', concurrency: '200', rounds: THROUGHPUT_ROUNDS, build: (id) => instagramWorkflow(id, THROUGHPUT_ITEMS, { concurrency: 200, messagesPerSecond: 0 }) },
+		{ label: 'HTTP Request + Crypto nodes (batch 50, interval 0)', id: 'benchHttpReq0001', concurrency: 'all', rounds: THROUGHPUT_ROUNDS, build: (id) => httpRequestWorkflow(id, THROUGHPUT_ITEMS, meta.url, 50) },
+		{ label: 'this node, concurrency 1', id: 'benchSerial00001', concurrency: '1', rounds: 1, build: (id) => instagramWorkflow(id, THROUGHPUT_ITEMS, { concurrency: 1, messagesPerSecond: 0 }) },
+	];
 	try {
 		await n8n.importCredentials([
 			credential(CRED.id, CRED.name, { accessToken: ACCESS_TOKEN, appSecret: APP_SECRET, apiVersion: 'v18.0', baseUrl: meta.url }),
 			{ id: HEADER_CRED.id, name: HEADER_CRED.name, type: 'httpHeaderAuth', data: { name: 'Authorization', value: `Bearer ${ACCESS_TOKEN}` } },
 			{ id: CRYPTO_CRED.id, name: CRYPTO_CRED.name, type: 'crypto', data: { hmacSecret: APP_SECRET } },
 		]);
-		const contenders: Array<{ label: string; id: string; concurrency: string; rounds: number; build: (id: string) => unknown }> = [
-			{ label: 'this node, default settings (25 in flight, 100 msg/s)', id: 'benchDefault0001', concurrency: '25', rounds: THROUGHPUT_ROUNDS, build: (id) => instagramWorkflow(id, THROUGHPUT_ITEMS, {}) },
-			{ label: 'this node, tuned (100 in flight, no rate limit)', id: 'benchTuned000001', concurrency: '100', rounds: THROUGHPUT_ROUNDS, build: (id) => instagramWorkflow(id, THROUGHPUT_ITEMS, { concurrency: 100, messagesPerSecond: 0 }) },
-			{ label: `this node, all ${THROUGHPUT_ITEMS} in flight, no rate limit`, id: 'benchAllFlight01', concurrency: 'all', rounds: THROUGHPUT_ROUNDS, build: (id) => instagramWorkflow(id, THROUGHPUT_ITEMS, { concurrency: 200, messagesPerSecond: 0 }) },
-			{ label: 'HTTP Request + Crypto nodes (batch 50, interval 0)', id: 'benchHttpReq0001', concurrency: 'all', rounds: THROUGHPUT_ROUNDS, build: (id) => httpRequestWorkflow(id, THROUGHPUT_ITEMS, meta.url, 50) },
-			{ label: 'this node, concurrency 1', id: 'benchSerial00001', concurrency: '1', rounds: 1, build: (id) => instagramWorkflow(id, THROUGHPUT_ITEMS, { concurrency: 1, messagesPerSecond: 0 }) },
-		];
 		await n8n.importWorkflows(contenders.map((c) => c.build(c.id)));
 
+		if (only.includes('throughput')) await throughput();
+		if (only.includes('fidelity')) await fidelity();
+		if (only.includes('memory')) await memoryUse();
+	} finally {
+		await meta.close();
+		n8n.remove();
+		rmSync(tmp, { recursive: true, force: true });
+	}
+
+	async function throughput(): Promise<void> {
 		const rates = new Map<string, number[]>();
 		const maxRounds = Math.max(...contenders.map((c) => c.rounds));
 		for (let round = 0; round < maxRounds; round++) {
@@ -161,7 +173,9 @@ async function main(): Promise<void> {
 			]),
 		);
 
-		// 3. Rate-limit fidelity.
+	}
+
+	async function fidelity(): Promise<void> {
 		meta.setLatency(LATENCY_MS);
 		await n8n.importWorkflows([instagramWorkflow('benchFidelity001', FIDELITY_ITEMS, { concurrency: 50, messagesPerSecond: FIDELITY_RATE })]);
 		const from = meta.requests.length;
@@ -179,7 +193,9 @@ async function main(): Promise<void> {
 			]),
 		);
 
-		// 4. Memory.
+	}
+
+	async function memoryUse(): Promise<void> {
 		meta.setLatency(0);
 		await n8n.importWorkflows([
 			workflow('benchMemBaseline', 'memory baseline', [[contacts(MEMORY_ITEMS, 'mem'), genericNode('Pass', 'n8n-nodes-base.noOp', 1, {})]]),
@@ -202,10 +218,6 @@ async function main(): Promise<void> {
 				['Code → Crypto → HTTP Request', median(memory.benchMemHttp0001), median(memory.benchMemHttp0001) - base],
 			]),
 		);
-	} finally {
-		await meta.close();
-		n8n.remove();
-		rmSync(tmp, { recursive: true, force: true });
 	}
 }
 

@@ -324,6 +324,16 @@ describe('Send Message against the Meta imitation', () => {
 		assert.equal(item.messageId, meta.requests[1].messageId);
 	});
 
+	it('falls back to default options when expressions give nonsense', async () => {
+		const [item] = jsonOf(
+			await run({
+				params: { userId: USER_A, messageText: 'hi', options: { concurrency: 'many', messagesPerSecond: -5, timeout: null, maxRetries: 2.7 } },
+			}),
+		);
+		assert.equal(item.success, true);
+		assert.equal(meta.requests.length, 1);
+	});
+
 	it('gives up on throttling after Max Retries with a clear error', async () => {
 		meta.script(USER_A, [{ kind: 'graphError', status: 400, code: 613, message: 'Calls to this api have exceeded the rate limit.' }]);
 		const [item] = jsonOf(

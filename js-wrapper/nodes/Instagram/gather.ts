@@ -47,7 +47,18 @@ export async function gather(
 	}
 
 	const rawOptions = (itemCount > 0 ? ctx.getNodeParameter('options', 0, {}) : {}) as IDataObject;
-	const options = { ...DEFAULT_OPTIONS, ...rawOptions } as SendOptions;
+	// An expression can put anything here: numbers that make no sense fall back to the default.
+	const number = (name: keyof SendOptions, min: number): number => {
+		const value = Number(rawOptions[name] ?? DEFAULT_OPTIONS[name]);
+		return Number.isFinite(value) && value >= min ? value : (DEFAULT_OPTIONS[name] as number);
+	};
+	const options: SendOptions = {
+		concurrency: Math.floor(number('concurrency', 1)),
+		messagesPerSecond: number('messagesPerSecond', 0),
+		maxRetries: Math.floor(number('maxRetries', 0)),
+		timeout: number('timeout', 1),
+		retryUnknownDelivery: rawOptions.retryUnknownDelivery === true,
+	};
 
 	const data = (await ctx.getCredentials(INSTAGRAM_CREDENTIAL_TYPE)) ?? {};
 	const reference = ctx.getNode().credentials?.[INSTAGRAM_CREDENTIAL_TYPE];

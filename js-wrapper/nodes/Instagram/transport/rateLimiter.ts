@@ -11,8 +11,12 @@ export class RateLimiter {
 	private slowdown = 1;
 	private readonly recent: number[] = [];
 	private readonly windowMs = 1000;
-	/** Margin for timer and network jitter, so the receiver never sees a full window plus one. */
-	private readonly guardMs = 5;
+	/**
+	 * Margin for the delay between taking a slot and the request reaching Meta (n8n's HTTP
+	 * helper, connection set-up, a busy event loop), so Meta never sees more than the limit
+	 * in any one-second window. Measured at 100 msg/s: 5 ms let 102 through; 15 ms kept it to 99.
+	 */
+	private readonly guardMs = 25;
 
 	constructor(
 		private readonly perSecond: number,
