@@ -85,10 +85,10 @@ mod tests {
     fn blanks_credential_parameters_in_urls_and_headers() {
         let r = Redactor::new([]);
         assert_eq!(
-            r.clean("GET https://x/me?access_token=EAAB12&appsecret_proof=ab12cd&x=1 failed"),
+            r.clean("GET https://x/me?access_token=tok12&appsecret_proof=ab12cd&x=1 failed"),
             "GET https://x/me?access_token=[redacted]&appsecret_proof=[redacted]&x=1 failed"
         );
-        assert_eq!(r.clean("Authorization: Bearer EAAxyz"), "Authorization: Bearer [redacted]");
+        assert_eq!(r.clean("Authorization: Bearer tokxyz"), "Authorization: Bearer [redacted]");
     }
 
     #[test]

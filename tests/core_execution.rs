@@ -10,8 +10,8 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::{json, Value};
 
-const TOKEN: &str = "EAAGtestTOKENvalueForCoreTests0123456789abcdefZZ";
-const SECRET: &str = "appSECRETforCoreTests0123456789abcdef";
+mod common;
+use common::{SECRET, TOKEN};
 const META_UUID: &str = "0b7e4f3a-2c1d-4e5f-8a9b-0c1d2e3f4a5b";
 const STARTED_AT: &str = "2026-01-01T00:00:00.000Z";
 const NOW: &str = "2026-01-01T00:00:01.234Z";
@@ -148,13 +148,13 @@ fn all_strings(value: &Value, out: &mut Vec<String>) {
 /// Neither the raw JSON text nor any decoded string holds a secret.
 fn assert_no_secrets(output: &str) {
     let proof = full_proof();
-    for secret in [TOKEN, SECRET, proof.as_str()] {
+    for secret in [&*TOKEN, &*SECRET, proof.as_str()] {
         assert!(!output.contains(secret), "secret {secret:?} leaked in {output}");
     }
     let mut strings = Vec::new();
     all_strings(&parse(output), &mut strings);
     for s in strings {
-        for secret in [TOKEN, SECRET, proof.as_str()] {
+        for secret in [&*TOKEN, &*SECRET, proof.as_str()] {
             assert!(!s.contains(secret), "secret {secret:?} leaked in decoded string {s:?}");
         }
     }
@@ -164,7 +164,7 @@ fn assert_no_secrets(output: &str) {
 /// secret cut short is still a leak.
 fn assert_no_secret_fragments(output: &str) {
     let proof = full_proof();
-    for secret in [TOKEN, SECRET, proof.as_str()] {
+    for secret in [&*TOKEN, &*SECRET, proof.as_str()] {
         for start in 0..=secret.len() - 8 {
             let fragment = &secret[start..start + 8];
             assert!(!output.contains(fragment), "fragment {fragment:?} of {secret:?} leaked in {output}");

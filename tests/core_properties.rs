@@ -12,8 +12,8 @@ use proptest::test_runner::Config as ProptestConfig;
 use serde_json::{json, Map, Value};
 
 const CASES: u32 = 2_000;
-const TOKEN: &str = "EAAGpropTOKEN0123456789abcdef";
-const SECRET: &str = "propSECRET0123456789abcdef";
+mod common;
+use common::{SECRET, TOKEN};
 const META_UUID: &str = "0b7e4f3a-2c1d-4e5f-8a9b-0c1d2e3f4a5b";
 /// Stands for a lone UTF-16 surrogate escape: `json!` cannot express one, so the
 /// serialised input has this replaced by a raw `\ud83d`-style escape.
@@ -386,7 +386,7 @@ proptest! {
             // Only throttling pauses everyone.
             prop_assert!(status == 429 || body.contains("\"code\""), "{}", text);
         }
-        assert_none_leaked(&text, &[TOKEN, SECRET, &proof_of(SECRET, TOKEN)]);
+        assert_none_leaked(&text, &[&TOKEN, &SECRET, &proof_of(&SECRET, &TOKEN)]);
     }
 
     #[test]

@@ -9,8 +9,8 @@ use js_sys::{Array, BigInt, JsString, Object, Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 
-const TOKEN: &str = "EAAGwasmTOKENvalue0123456789abcdef";
-const SECRET: &str = "wasmSECRET0123456789abcdef";
+mod common;
+use common::{SECRET, TOKEN};
 const META_UUID: &str = "0b7e4f3a-2c1d-4e5f-8a9b-0c1d2e3f4a5b";
 const USER_A: &str = "17841400000000001";
 const NOW: &str = "2026-01-01T00:00:01.000Z";
@@ -69,8 +69,8 @@ fn with_code_unit(prefix: &str, code_unit: u16, suffix: &str) -> JsValue {
 
 fn credentials() -> JsValue {
     obj(&[
-        ("accessToken", s(TOKEN)),
-        ("appSecret", s(SECRET)),
+        ("accessToken", s(&TOKEN)),
+        ("appSecret", s(&SECRET)),
         ("apiVersion", s("v18.0")),
         ("baseUrl", s("https://graph.facebook.com")),
     ])
@@ -177,7 +177,7 @@ fn lone_surrogate_refuses_only_its_own_item() {
 
 #[wasm_bindgen_test]
 fn lone_surrogate_in_the_access_token_is_refused_not_sent() {
-    let credentials = obj(&[("accessToken", with_code_unit("EAAG", 0xD83D, "tok")), ("appSecret", s(SECRET))]);
+    let credentials = obj(&[("accessToken", with_code_unit("tok", 0xD83D, "en")), ("appSecret", s(&SECRET))]);
     let result = authorize(&credentials);
     assert_eq!(text(&result, &["error", "code"]), "malformed_access_token");
     assert!(get(&result, &["authorization"]).is_undefined());
@@ -340,7 +340,7 @@ fn settle_response_reads_js_headers_and_string_or_object_bodies() {
     assert_eq!(text(&settled, &["outcome"]), "sent");
     assert_eq!(text(&settled, &["item", "messageId"]), "mid.1");
     assert_eq!(text(&settled, &["item", "sentAt"]), NOW);
-    assert_eq!(text(&settled, &["item", "appSecretProofUsed"]), format!("{}…", &expected_proof(SECRET, TOKEN)[..8]));
+    assert_eq!(text(&settled, &["item", "appSecretProofUsed"]), format!("{}…", &expected_proof(&SECRET, &TOKEN)[..8]));
 
     // A body the HTTP client already parsed into an object reads the same.
     let parsed = obj(&[("message_id", s("mid.2"))]);
@@ -364,7 +364,7 @@ fn settle_transport_failure_accepts_any_js_values_and_redacts() {
     assert_eq!(text(&settled, &["outcome"]), "failed");
     assert_eq!(text(&settled, &["error", "kind"]), "deliveryUnknown");
     let shown = stringify(&settled);
-    assert!(!shown.contains(TOKEN) && !shown.contains(SECRET), "{shown}");
+    assert!(!shown.contains(&*TOKEN) && !shown.contains(&*SECRET), "{shown}");
 
     let settled = execution.settle_transport_failure(0, 1, &s("ECONNREFUSED"), &JsValue::UNDEFINED, 0.5);
     assert_eq!(text(&settled, &["outcome"]), "retry");
@@ -375,7 +375,7 @@ fn settle_transport_failure_accepts_any_js_values_and_redacts() {
 #[wasm_bindgen_test]
 fn planned_requests_carry_no_credentials() {
     let shown = stringify(&plan_of(&[item(s(USER_A), s("hi"))]));
-    assert!(!shown.contains(TOKEN) && !shown.contains(SECRET) && !shown.contains(&expected_proof(SECRET, TOKEN)), "{shown}");
+    assert!(!shown.contains(&*TOKEN) && !shown.contains(&*SECRET) && !shown.contains(&expected_proof(&SECRET, &TOKEN)), "{shown}");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -386,12 +386,12 @@ fn planned_requests_carry_no_credentials() {
 fn authorize_returns_bearer_header_proof_and_graph_base() {
     let result = authorize(&credentials());
     assert_eq!(text(&result, &["authorization", "headers", "Authorization"]), format!("Bearer {TOKEN}"));
-    assert_eq!(text(&result, &["authorization", "qs", "appsecret_proof"]), expected_proof(SECRET, TOKEN));
+    assert_eq!(text(&result, &["authorization", "qs", "appsecret_proof"]), expected_proof(&SECRET, &TOKEN));
     assert_eq!(text(&result, &["authorization", "graphBase"]), "https://graph.facebook.com/v18.0");
     assert!(get(&result, &["error"]).is_undefined());
     // Exactly these keys, nothing that would leak the secret.
     let shown = stringify(&result);
-    assert!(!shown.contains(SECRET), "{shown}");
+    assert!(!shown.contains(&*SECRET), "{shown}");
     let authorization: Object = get(&result, &["authorization"]).unchecked_into();
     assert_eq!(Object::keys(&authorization).length(), 3);
 }
@@ -399,36 +399,36 @@ fn authorize_returns_bearer_header_proof_and_graph_base() {
 #[wasm_bindgen_test]
 fn authorize_uses_custom_version_and_base_url_and_defaults() {
     let custom = obj(&[
-        ("accessToken", s(TOKEN)),
-        ("appSecret", s(SECRET)),
+        ("accessToken", s(&TOKEN)),
+        ("appSecret", s(&SECRET)),
         ("apiVersion", s("v21.0")),
         ("baseUrl", s("http://127.0.0.1:8080/meta/")),
     ]);
     assert_eq!(text(&authorize(&custom), &["authorization", "graphBase"]), "http://127.0.0.1:8080/meta/v21.0");
-    let defaults = obj(&[("accessToken", s(TOKEN)), ("appSecret", s(SECRET))]);
+    let defaults = obj(&[("accessToken", s(&TOKEN)), ("appSecret", s(&SECRET))]);
     assert_eq!(text(&authorize(&defaults), &["authorization", "graphBase"]), "https://graph.facebook.com/v18.0");
 }
 
 #[wasm_bindgen_test]
 fn authorize_computes_a_new_proof_when_the_credential_changes() {
     let first = authorize(&credentials());
-    let other = obj(&[("accessToken", s(TOKEN)), ("appSecret", s("anotherSECRET42"))]);
+    let other = obj(&[("accessToken", s(&TOKEN)), ("appSecret", s("anotherSECRET42"))]);
     let second = authorize(&other);
-    assert_eq!(text(&second, &["authorization", "qs", "appsecret_proof"]), expected_proof("anotherSECRET42", TOKEN));
+    assert_eq!(text(&second, &["authorization", "qs", "appsecret_proof"]), expected_proof("anotherSECRET42", &TOKEN));
     assert_ne!(
         text(&first, &["authorization", "qs", "appsecret_proof"]),
         text(&second, &["authorization", "qs", "appsecret_proof"])
     );
     let again = authorize(&credentials());
-    assert_eq!(text(&again, &["authorization", "qs", "appsecret_proof"]), expected_proof(SECRET, TOKEN));
+    assert_eq!(text(&again, &["authorization", "qs", "appsecret_proof"]), expected_proof(&SECRET, &TOKEN));
 }
 
 #[wasm_bindgen_test]
 fn authorize_without_a_token_says_access_token_is_required() {
     for value in [
-        obj(&[("appSecret", s(SECRET))]),
-        obj(&[("accessToken", s("  ")), ("appSecret", s(SECRET))]),
-        obj(&[("accessToken", JsValue::NULL), ("appSecret", s(SECRET))]),
+        obj(&[("appSecret", s(&SECRET))]),
+        obj(&[("accessToken", s("  ")), ("appSecret", s(&SECRET))]),
+        obj(&[("accessToken", JsValue::NULL), ("appSecret", s(&SECRET))]),
         obj(&[]),
         JsValue::UNDEFINED,
         JsValue::NULL,
@@ -442,17 +442,17 @@ fn authorize_without_a_token_says_access_token_is_required() {
 
 #[wasm_bindgen_test]
 fn authorize_without_an_app_secret_says_it_is_required() {
-    let result = authorize(&obj(&[("accessToken", s(TOKEN))]));
+    let result = authorize(&obj(&[("accessToken", s(&TOKEN))]));
     assert_eq!(text(&result, &["error", "message"]), "App Secret is required for server-side API calls");
-    assert!(!stringify(&result).contains(TOKEN));
+    assert!(!stringify(&result).contains(&*TOKEN));
 }
 
 #[wasm_bindgen_test]
 fn authorize_is_not_derailed_by_a_bigint_in_another_credential_field() {
-    let mut pairs = vec![("accessToken", s(TOKEN)), ("appSecret", s(SECRET))];
+    let mut pairs = vec![("accessToken", s(&TOKEN)), ("appSecret", s(&SECRET))];
     pairs.push(("expiresAt", BigInt::from(1_767_225_600u32).into()));
     let result = authorize(&obj(&pairs));
-    assert_eq!(text(&result, &["authorization", "qs", "appsecret_proof"]), expected_proof(SECRET, TOKEN));
+    assert_eq!(text(&result, &["authorization", "qs", "appsecret_proof"]), expected_proof(&SECRET, &TOKEN));
 }
 
 #[wasm_bindgen_test]

@@ -14,8 +14,9 @@ use instagram_messaging_core::proof::AppSecretProof;
 use libfuzzer_sys::fuzz_target;
 use serde_json::{json, Value};
 
-const VALID_TOKEN: &str = "EAAGfuzzTOKEN#0123456789abcdef";
-const VALID_SECRET: &str = "fuzzSECRET~0123456789abcdef";
+/// Plainly made up: the fuzzer needs fixed, reproducible credentials.
+const VALID_TOKEN: &str = "fuzz#made-up-token#0123";
+const VALID_SECRET: &str = "fuzz~made-up-secret~0123";
 
 struct Control {
     status: u16,

@@ -72,7 +72,7 @@ describe('Instagram Messaging API credential', () => {
 
 	it('a wrong token fails the test request the way Meta fails it', async () => {
 		const credential = loadCredential();
-		const options = await credential.authenticate(credentialsFor(meta.url, { accessToken: 'EAAwrongTOKEN123456' }), {
+		const options = await credential.authenticate(credentialsFor(meta.url, { accessToken: `wrong-token-${Date.now()}` }), {
 			...credential.test.request,
 		});
 		const answer = await get(options);

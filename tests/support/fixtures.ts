@@ -1,9 +1,9 @@
-// Credentials and IDs shared by the tests. The secrets are made up, long enough to be
-// realistic, and distinctive so a leak is easy to find in any text.
-import { createHmac } from 'node:crypto';
+// Credentials and IDs shared by the tests. The secrets are made up afresh in every
+// process (no test carries a fixed token), and distinctive so a leak is easy to find.
+import { createHmac, randomBytes } from 'node:crypto';
 
-export const ACCESS_TOKEN = 'EAAGtestTOKENvalueForImitationOnly0123456789abcdefZZ';
-export const APP_SECRET = 'appSECRETforImitation0123456789abcdef';
+export const ACCESS_TOKEN = `test-token-${randomBytes(20).toString('hex')}`;
+export const APP_SECRET = `test-secret-${randomBytes(16).toString('hex')}`;
 export const USER_A = '17841400000000001';
 export const USER_B = '17841400000000002';
 export const USER_C = '17841400000000003';
