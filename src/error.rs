@@ -62,6 +62,8 @@ pub enum CoreError {
     /// The execution stopped (cancelled, or stopped at an earlier failure) before this
     /// item was sent.
     NotSent,
+    /// The core failed (a WebAssembly trap) while reading this item's answer.
+    Internal,
 }
 
 /// What an unreadable body looked like, described without dumping it.
@@ -101,7 +103,7 @@ impl CoreError {
             | BadCall { .. } => ErrorKind::Setup,
             InvalidField { .. } | ParameterUnavailable { .. } => ErrorKind::Input,
             Api { .. } | UnreadableErrorBody { .. } | UnexpectedSuccessBody { .. } => ErrorKind::Api,
-            DeliveryUnknown { .. } => ErrorKind::DeliveryUnknown,
+            DeliveryUnknown { .. } | Internal => ErrorKind::DeliveryUnknown,
             Transport { .. } | NotSent => ErrorKind::Transport,
         }
     }
@@ -128,6 +130,7 @@ impl CoreError {
             DeliveryUnknown { .. } => "delivery_unknown",
             Transport { .. } => "transport_error",
             NotSent => "not_sent",
+            Internal => "core_trap",
         }
     }
 
@@ -189,6 +192,9 @@ impl CoreError {
             ),
             Transport { reason } => format!("Could not reach the Graph API: {reason}"),
             NotSent => "Not sent: the execution stopped before this message was sent".into(),
+            Internal => "Internal error in the Instagram node core while reading the response; the \
+                 message may or may not have been sent. Please report this."
+                .into(),
         }
     }
 

@@ -313,12 +313,15 @@ impl Execution {
         out
     }
 
-    /// The error report of an item that was refused or failed, as JSON.
-    pub fn report_json(&self, index: usize) -> Option<String> {
-        match self.items.get(index)? {
-            Err(err) => Some(serde_json::to_string(&self.report(err, None)).expect("reports serialise")),
-            Ok(_) => None,
-        }
+    /// Settles item `index` as failed because the core itself failed (a WebAssembly trap)
+    /// while reading its answer: the wrapper calls this on a fresh instance.
+    pub fn settle_internal_failure(&self, index: usize) -> Settled {
+        let verdict = match self.planned(index) {
+            Ok(_) => Verdict::Failed { report: self.report(&CoreError::Internal, Some(false)) },
+            Err(report) => Verdict::Failed { report },
+        };
+        self.record(index, &verdict);
+        Settled { verdict, usage_percent: None }
     }
 
     fn error_item_json(&self, error: &CoreError) -> String {

@@ -36,7 +36,3 @@ pub fn post_json(url: String, body: String) -> HttpRequest {
         body: Some(body),
     }
 }
-
-pub fn get(url: String) -> HttpRequest {
-    HttpRequest { method: "GET", url, headers: Headers { content_type: None, accept: "application/json" }, body: None }
-}

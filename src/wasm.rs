@@ -140,6 +140,14 @@ impl Execution {
         self.remember(settled)
     }
 
+    /// Settles item `index` as failed because an earlier instance trapped on its answer.
+    /// Answers like `settle` (always the failed code).
+    #[wasm_bindgen(js_name = settleInternalFailure)]
+    pub fn settle_internal_failure(&self, index: u32) -> f64 {
+        let settled = self.inner.settle_internal_failure(index as usize);
+        self.remember(settled)
+    }
+
     #[wasm_bindgen(js_name = lastPauseAll)]
     pub fn last_pause_all(&self) -> bool {
         self.last.borrow().pause_all
@@ -276,6 +284,12 @@ pub fn node_version() -> String {
 #[wasm_bindgen(js_name = relevantHeaders)]
 pub fn relevant_headers_names() -> Vec<String> {
     crate::response::RELEVANT_HEADERS.iter().map(|name| name.to_string()).collect()
+}
+
+/// The key under which the wrapper reports a parameter n8n could not evaluate.
+#[wasm_bindgen(js_name = parameterErrorKey)]
+pub fn parameter_error_key() -> String {
+    crate::operations::PARAMETER_ERROR_KEY.to_string()
 }
 
 /// The environment variables the product requires; the wrapper reads exactly these.

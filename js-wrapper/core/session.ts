@@ -3,8 +3,8 @@
 //
 // Guarded against traps. A trap (a Rust panic or any WebAssembly fault) poisons the
 // instance that raised it: the session moves to a fresh instance, plans the same input
-// there, replays the answers already settled (the core is deterministic), and reports a
-// clear error for the one item whose call trapped, so later items go on.
+// there, replays the answers already settled (the core is deterministic), and has the
+// core report the one item whose call trapped as failed, so later items go on.
 import type { IDataObject, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
@@ -38,7 +38,6 @@ type Replay = (execution: CoreExecution) => number;
 
 export class CoreSession {
 	private readonly replays: Replay[] = [];
-	private readonly overrides = new Map<number, IDataObject>();
 	private readonly relevantHeaders: string[];
 
 	private constructor(
@@ -102,14 +101,12 @@ export class CoreSession {
 
 	/** One output item per input item, in input order. */
 	outputs(): IDataObject[] {
-		const outputs = this.guard(
+		return this.guard(
 			() => this.execution.outputs(),
 			() => {
 				throw new NodeOperationError(this.node, 'Internal error in the Instagram node core while writing the output');
 			},
 		);
-		for (const [index, item] of this.overrides) outputs[index] = item;
-		return outputs;
 	}
 
 	free(): void {
@@ -124,9 +121,13 @@ export class CoreSession {
 				throw new NodeOperationError(this.node, result.error, { message: 'The Instagram node core failed' });
 			}
 			this.recover();
-			return this.internalFailure(index);
+			const internalFailure: Replay = (execution) => execution.settleInternalFailure(index);
+			return this.verdictFor(internalFailure(this.execution), internalFailure);
 		}
-		const code = result.value;
+		return this.verdictFor(result.value, call);
+	}
+
+	private verdictFor(code: number, call: Replay): Verdict {
 		const usage = this.execution.lastUsagePercent();
 		const usagePercent = Number.isNaN(usage) ? undefined : usage;
 		if (code === SENT) {
@@ -171,20 +172,5 @@ export class CoreSession {
 		this.core = replaceCore(this.core);
 		this.execution = this.core.Execution.start(this.input);
 		for (const replay of this.replays) replay(this.execution);
-	}
-
-	/** The one error item the wrapper shapes itself: the core that would shape it just died. */
-	private internalFailure(index: number): Verdict {
-		const message =
-			'Internal error in the Instagram node core while reading the response; the message may or may not have been sent. Please report this.';
-		const item: IDataObject = {
-			error: message,
-			success: false,
-			operation: this.input.operation,
-			timestamp: this.input.startedAt,
-			deliveryUnknown: true,
-		};
-		this.overrides.set(index, item);
-		return { outcome: 'failed', error: { kind: 'deliveryUnknown', code: 'core_trap', message, item } };
 	}
 }

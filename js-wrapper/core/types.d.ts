@@ -58,6 +58,8 @@ export interface CoreExecution {
 	/** -1 sent, -2 failed (see lastError), otherwise the wait in ms before resending. */
 	settle(index: number, attempt: number, status: number, headersJson: string, body: string, nowMs: number, random: number): number;
 	settleFailure(index: number, attempt: number, code: string, message: string, random: number): number;
+	/** Item `index` failed because an earlier instance trapped on its answer. */
+	settleInternalFailure(index: number): number;
 	lastPauseAll(): boolean;
 	lastUsagePercent(): number;
 	lastReason(): string;
@@ -81,4 +83,5 @@ export interface CoreBindings {
 	nodeVersion(): string;
 	requiredEnvironment(): string[];
 	relevantHeaders(): string[];
+	parameterErrorKey(): string;
 }

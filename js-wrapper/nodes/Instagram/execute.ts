@@ -21,7 +21,7 @@ export async function executeNode(
 	const itemCount = ctx.getInputData().length;
 	const continueOnFail = ctx.continueOnFail();
 	const core = await loadCore();
-	const { input, options, credentials } = await gather(ctx, itemCount, properties, core.requiredEnvironment());
+	const { input, options, credentials } = await gather(ctx, itemCount, properties, core);
 
 	const session = await CoreSession.start(input, ctx.getNode());
 	try {

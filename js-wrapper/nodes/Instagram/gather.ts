@@ -1,6 +1,6 @@
 import type { ICredentialsDecrypted, IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { ExecutionInput } from '../../core/types';
+import type { CoreBindings, ExecutionInput } from '../../core/types';
 import { INSTAGRAM_CREDENTIAL_TYPE } from '../../credentials/InstagramMessagingApi.credentials';
 import type { SendOptions } from './descriptions/OptionsDescription';
 import { DEFAULT_OPTIONS } from './descriptions/OptionsDescription';
@@ -28,8 +28,9 @@ export async function gather(
 	ctx: IExecuteFunctions,
 	itemCount: number,
 	properties: INodeProperties[],
-	requiredEnvironment: string[],
+	core: Pick<CoreBindings, 'requiredEnvironment' | 'parameterErrorKey'>,
 ): Promise<Gathered> {
+	const errorKey = core.parameterErrorKey();
 	const operation = ctx.getNodeParameter('operation', 0) as string;
 	const parameterNames = operationParameters(properties, operation);
 	const items: IDataObject[] = [];
@@ -39,7 +40,7 @@ export async function gather(
 			try {
 				params[name] = ctx.getNodeParameter(name, i) as IDataObject[string];
 			} catch (error) {
-				params.$error = { parameter: name, message: (error as Error).message ?? String(error) };
+				params[errorKey] = { parameter: name, message: (error as Error).message ?? String(error) };
 				break;
 			}
 		}
@@ -70,7 +71,7 @@ export async function gather(
 		input: {
 			operation,
 			credentials: data,
-			environment: readEnvironment(requiredEnvironment),
+			environment: readEnvironment(core.requiredEnvironment()),
 			startedAt: new Date().toISOString(),
 			retry: { maxRetries: options.maxRetries, retryUnknownDelivery: options.retryUnknownDelivery },
 			items,
