@@ -45,38 +45,10 @@ fn from_json(text: &str) -> JsValue {
     JSON::parse(text).unwrap_or(JsValue::NULL)
 }
 
-fn text_of(value: &JsValue) -> String {
-    match value.as_string() {
-        Some(text) => text,
-        None if value.is_null() || value.is_undefined() => String::new(),
-        None => to_json(value),
-    }
-}
-
-/// The headers the core reads, as JSON text: three property reads instead of
-/// serialising every header of every response.
-fn relevant_headers(headers: &JsValue) -> String {
-    let mut picked = serde_json::Map::new();
-    if headers.is_object() {
-        for name in crate::response::RELEVANT_HEADERS {
-            if let Ok(value) = js_sys::Reflect::get(headers, &JsValue::from_str(name)) {
-                if let Some(text) = value.as_string() {
-                    picked.insert(name.to_string(), serde_json::Value::String(text));
-                } else if !value.is_undefined() && !value.is_null() {
-                    picked.insert(name.to_string(), serde_json::from_str(&to_json(&value)).unwrap_or_default());
-                }
-            }
-        }
-    }
-    serde_json::Value::Object(picked).to_string()
-}
-
 /// One node execution; see [`crate::execution`]. JavaScript must call `free()` when done.
 ///
-/// Two ways to drive it: the descriptive one (`plan`, `settleResponse`,
-/// `settleTransportFailure`: JavaScript objects in and out, for tests and debugging), and
-/// the one the node uses, which crosses the boundary as little as possible (`planCompact`
-/// once; per response `settle`/`settleFailure`, answering with a number; `outputs` once).
+/// It crosses the boundary as little as possible: `planCompact` once; per answer from Meta
+/// `settle`/`settleFailure`, answering with a number; `outputs` once.
 #[wasm_bindgen]
 pub struct Execution {
     inner: CoreExecution,
@@ -193,46 +165,11 @@ impl Execution {
         }
     }
 
-    /// `{setupError?, items: [{send: request} | {refused: error}]}`.
-    pub fn plan(&self) -> JsValue {
-        from_json(&self.inner.plan_json())
-    }
-
     #[wasm_bindgen(js_name = itemCount)]
     pub fn item_count(&self) -> u32 {
         self.inner.item_count() as u32
     }
 
-    /// `{outcome: "sent", item} | {outcome: "retry", afterMs, pauseAll, reason} |
-    /// {outcome: "failed", error}`.
-    #[wasm_bindgen(js_name = settleResponse)]
-    #[allow(clippy::too_many_arguments)]
-    pub fn settle_response(
-        &self,
-        index: u32,
-        attempt: u32,
-        status: u16,
-        headers: &JsValue,
-        body: &JsValue,
-        now: &str,
-        random: f64,
-    ) -> JsValue {
-        let settled = self.inner.settle_response(
-            index as usize,
-            attempt,
-            status,
-            &relevant_headers(headers),
-            &text_of(body),
-            now,
-            random,
-        );
-        from_json(&settled)
-    }
-
-    #[wasm_bindgen(js_name = settleTransportFailure)]
-    pub fn settle_transport_failure(&self, index: u32, attempt: u32, code: &JsValue, message: &JsValue, random: f64) -> JsValue {
-        from_json(&self.inner.settle_transport_failure(index as usize, attempt, &text_of(code), &text_of(message), random))
-    }
 }
 
 thread_local! {

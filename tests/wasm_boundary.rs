@@ -4,7 +4,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use hmac::{Hmac, Mac};
-use instagram_messaging_core::wasm::{authorize, Execution};
+use instagram_messaging_core::wasm::{authorize, Execution, SETTLED_FAILED, SETTLED_SENT};
 use js_sys::{Array, BigInt, JsString, Object, Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -91,8 +91,36 @@ fn item(user_id: JsValue, message_text: JsValue) -> JsValue {
     obj(&[("userId", user_id), ("messageText", message_text)])
 }
 
+/// The plan the node reads (`planCompact`: one shared request, item i's body on line i),
+/// laid out per item for the assertions: `{setupError?, items: [{send} | {refused}]}`.
+fn plan_view(execution: &Execution) -> JsValue {
+    let compact = execution.plan_compact();
+    let view = Object::new();
+    let setup_error = get(&compact, &["setupError"]);
+    if !setup_error.is_undefined() {
+        Reflect::set(&view, &s("setupError"), &setup_error).unwrap();
+    }
+    let endpoint = get(&compact, &["endpoint"]);
+    let refused = get(&compact, &["refused"]);
+    let bodies = text(&compact, &["bodies"]);
+    let lines: Vec<&str> = bodies.split('\n').collect();
+    let items = Array::new();
+    for index in 0..execution.item_count() {
+        let refusal = Reflect::get(&refused, &s(&index.to_string())).unwrap();
+        if refusal.is_undefined() {
+            let request = Object::assign(&Object::new(), endpoint.unchecked_ref());
+            Reflect::set(&request, &s("body"), &s(lines[index as usize])).unwrap();
+            items.push(&obj(&[("send", request.into())]));
+        } else {
+            items.push(&obj(&[("refused", refusal)]));
+        }
+    }
+    Reflect::set(&view, &s("items"), &items).unwrap();
+    view.into()
+}
+
 fn plan_of(items: &[JsValue]) -> JsValue {
-    Execution::start(&input(arr(items))).plan()
+    plan_view(&Execution::start(&input(arr(items))))
 }
 
 fn only_plan(user_id: JsValue, message_text: JsValue) -> JsValue {
@@ -184,7 +212,7 @@ fn lone_surrogate_in_the_access_token_is_refused_not_sent() {
 
     let execution_input = input(arr(&[item(s(USER_A), s("hi"))]));
     Reflect::set(&execution_input, &s("credentials"), &credentials).unwrap();
-    let plan = Execution::start(&execution_input).plan();
+    let plan = plan_view(&Execution::start(&execution_input));
     assert_eq!(text(&plan, &["setupError", "code"]), "malformed_access_token");
 }
 
@@ -300,10 +328,9 @@ fn undefined_and_null_inputs_are_setup_errors_not_crashes() {
     for value in [JsValue::UNDEFINED, JsValue::NULL, s("text"), JsValue::from_f64(1.0)] {
         let execution = Execution::start(&value);
         assert_eq!(execution.item_count(), 0);
-        let plan = execution.plan();
+        let plan = plan_view(&execution);
         assert_eq!(text(&plan, &["setupError", "kind"]), "setup", "{value:?}");
-        let settled = execution.settle_response(0, 1, 200, &obj(&[]), &s("{}"), NOW, 0.5);
-        assert_eq!(text(&settled, &["outcome"]), "failed");
+        assert_eq!(execution.settle(0, 1, 200, "{}", "{}", now_ms(), 0.5), SETTLED_FAILED);
     }
 }
 
@@ -314,7 +341,7 @@ fn missing_credentials_and_environment_are_setup_errors() {
         ("environment", obj(&[("N8N_META_UUID", s(META_UUID))])),
         ("items", arr(&[item(s(USER_A), s("hi"))])),
     ]);
-    let plan = Execution::start(&no_credentials).plan();
+    let plan = plan_view(&Execution::start(&no_credentials));
     assert_eq!(text(&plan, &["setupError", "message"]), "Access token is required");
     assert_eq!(text(&at(&get(&plan, &["items"]), 0), &["refused", "message"]), "Access token is required");
 
@@ -323,7 +350,7 @@ fn missing_credentials_and_environment_are_setup_errors() {
         ("credentials", credentials()),
         ("items", arr(&[item(s(USER_A), s("hi"))])),
     ]);
-    let plan = Execution::start(&no_environment).plan();
+    let plan = plan_view(&Execution::start(&no_environment));
     assert!(text(&plan, &["setupError", "message"]).contains("N8N_META_UUID"));
 }
 
@@ -331,45 +358,39 @@ fn missing_credentials_and_environment_are_setup_errors() {
 // Settling through the boundary
 // ---------------------------------------------------------------------------------------
 
-#[wasm_bindgen_test]
-fn settle_response_reads_js_headers_and_string_or_object_bodies() {
-    let execution = Execution::start(&input(arr(&[item(s(USER_A), s("hi"))])));
-    assert_eq!(execution.item_count(), 1);
-    let body = s(r#"{"recipient_id":"17841400000000001","message_id":"mid.1"}"#);
-    let settled = execution.settle_response(0, 1, 200, &obj(&[]), &body, NOW, 0.5);
-    assert_eq!(text(&settled, &["outcome"]), "sent");
-    assert_eq!(text(&settled, &["item", "messageId"]), "mid.1");
-    assert_eq!(text(&settled, &["item", "sentAt"]), NOW);
-    assert_eq!(text(&settled, &["item", "appSecretProofUsed"]), format!("{}…", &expected_proof(&SECRET, &TOKEN)[..8]));
-
-    // A body the HTTP client already parsed into an object reads the same.
-    let parsed = obj(&[("message_id", s("mid.2"))]);
-    let settled = execution.settle_response(0, 1, 200, &JsValue::UNDEFINED, &parsed, NOW, 0.5);
-    assert_eq!(text(&settled, &["item", "messageId"]), "mid.2");
-
-    let headers = obj(&[("retry-after", s("3"))]);
-    let error = obj(&[("error", obj(&[("message", s("Limit")), ("code", JsValue::from_f64(4.0))]))]);
-    let settled = execution.settle_response(0, 1, 429, &headers, &error, NOW, 0.0);
-    assert_eq!(text(&settled, &["outcome"]), "retry");
-    assert_eq!(get(&settled, &["pauseAll"]), JsValue::TRUE);
-    let after = get(&settled, &["afterMs"]).as_f64().unwrap();
-    assert!((3000.0..=3250.0).contains(&after), "{after}");
+fn now_ms() -> f64 {
+    js_sys::Date::parse(NOW)
 }
 
 #[wasm_bindgen_test]
-fn settle_transport_failure_accepts_any_js_values_and_redacts() {
+fn settle_reads_headers_and_answers_with_a_number() {
     let execution = Execution::start(&input(arr(&[item(s(USER_A), s("hi"))])));
-    let message = s(&format!("socket hang up Bearer {TOKEN} {SECRET}"));
-    let settled = execution.settle_transport_failure(0, 1, &s("ECONNRESET"), &message, 0.5);
-    assert_eq!(text(&settled, &["outcome"]), "failed");
-    assert_eq!(text(&settled, &["error", "kind"]), "deliveryUnknown");
-    let shown = stringify(&settled);
+    assert_eq!(execution.item_count(), 1);
+    let body = r#"{"recipient_id":"17841400000000001","message_id":"mid.1"}"#;
+    assert_eq!(execution.settle(0, 1, 200, "{}", body, now_ms(), 0.5), SETTLED_SENT);
+    let item = at(&execution.outputs(), 0);
+    assert_eq!(text(&item, &["messageId"]), "mid.1");
+    assert_eq!(text(&item, &["sentAt"]), NOW);
+    assert_eq!(text(&item, &["appSecretProofUsed"]), format!("{}…", &expected_proof(&SECRET, &TOKEN)[..8]));
+
+    let error = r#"{"error":{"message":"Limit","code":4}}"#;
+    let after = execution.settle(0, 1, 429, r#"{"retry-after":"3"}"#, error, now_ms(), 0.0);
+    assert!((3000.0..=3250.0).contains(&after), "{after}");
+    assert!(execution.last_pause_all());
+}
+
+#[wasm_bindgen_test]
+fn settle_failure_classifies_and_redacts() {
+    let execution = Execution::start(&input(arr(&[item(s(USER_A), s("hi"))])));
+    let message = format!("socket hang up Bearer {TOKEN} {SECRET}");
+    assert_eq!(execution.settle_failure(0, 1, "ECONNRESET", &message, 0.5), SETTLED_FAILED);
+    let error = execution.last_error();
+    assert_eq!(text(&error, &["kind"]), "deliveryUnknown");
+    let shown = stringify(&error);
     assert!(!shown.contains(&*TOKEN) && !shown.contains(&*SECRET), "{shown}");
 
-    let settled = execution.settle_transport_failure(0, 1, &s("ECONNREFUSED"), &JsValue::UNDEFINED, 0.5);
-    assert_eq!(text(&settled, &["outcome"]), "retry");
-    let settled = execution.settle_transport_failure(0, 1, &JsValue::from_f64(7.0), &obj(&[]), f64::NAN);
-    assert!(text(&settled, &["outcome"]) == "failed");
+    assert!(execution.settle_failure(0, 1, "ECONNREFUSED", "", 0.5) >= 0.0, "not sent: retried");
+    assert_eq!(execution.settle_failure(0, 1, "7", "{}", f64::NAN), SETTLED_FAILED);
 }
 
 #[wasm_bindgen_test]
@@ -463,7 +484,7 @@ fn a_bigint_in_the_options_does_not_drop_the_items() {
     // The options are unreadable (maxRetries arrives as the text "2"), so nothing is sent,
     // but each item still reports why, keeping output paired with input.
     assert_eq!(execution.item_count(), 2);
-    let plan = execution.plan();
+    let plan = plan_view(&execution);
     assert_eq!(text(&plan, &["setupError", "code"]), "bad_call");
     let items = get(&plan, &["items"]);
     assert_eq!(Array::from(&items).length(), 2);

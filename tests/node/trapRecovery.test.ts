@@ -14,6 +14,27 @@ const loader = require(path.join(dist, 'loader.js'));
 
 const node = { id: 'n', name: 'Instagram', type: 'n8n-nodes-instagram-dm.instagram', typeVersion: 1, position: [0, 0], parameters: {} };
 
+describe('core session', () => {
+	it('reads a body the HTTP client already parsed into an object the same as its text', async () => {
+		const session = await CoreSession.start(
+			{
+				operation: 'sendMessage',
+				credentials: { accessToken: ACCESS_TOKEN, appSecret: APP_SECRET, baseUrl: 'http://127.0.0.1:9' },
+				environment: { N8N_META_UUID: META_UUID },
+				startedAt: '2026-01-01T00:00:00.000Z',
+				retry: { maxRetries: 0, retryUnknownDelivery: false },
+				items: [{ userId: USER_A, messageText: 'hi' }, { userId: USER_B, messageText: 'hi' }],
+			},
+			node,
+		);
+		session.plan();
+		assert.equal(session.settleResponse(0, 1, 200, undefined, { message_id: 'mid.2' }).outcome, 'sent');
+		assert.equal(session.settleResponse(1, 1, 200, { 'retry-after': '3' }, '{"message_id":"mid.3"}').outcome, 'sent');
+		assert.deepEqual(session.outputs().map((o: { messageId: string }) => o.messageId), ['mid.2', 'mid.3']);
+		session.free();
+	});
+});
+
 describe('trap recovery', () => {
 	it('reports the trapped item and settles later items on a fresh instance', async () => {
 		const input = {
