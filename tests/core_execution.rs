@@ -1,7 +1,6 @@
 //! One node execution driven through the JSON boundary of `execution::Execution`: the
 //! request plans, the success and error items, retry decisions and redaction.
 
-use hmac::{Hmac, Mac};
 use instagram_messaging_core::execution::Execution;
 use instagram_messaging_core::graph_error::{HINTS, RATE_LIMIT_CODES};
 use instagram_messaging_core::retry::{BASE_DELAY_MS, MAX_WAIT_MS};
@@ -11,7 +10,7 @@ use serde_json::value::RawValue;
 use serde_json::{json, Value};
 
 mod common;
-use common::{SECRET, TOKEN};
+use common::{all_strings, proof_of, SECRET, TOKEN};
 const META_UUID: &str = "0b7e4f3a-2c1d-4e5f-8a9b-0c1d2e3f4a5b";
 const STARTED_AT: &str = "2026-01-01T00:00:00.000Z";
 const NOW: &str = "2026-01-01T00:00:01.234Z";
@@ -25,9 +24,7 @@ const USER_C: &str = "17841400000000003";
 
 /// The full proof, computed with the `hmac` crate directly (not through the core).
 fn full_proof() -> String {
-    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
-    mac.update(TOKEN.as_bytes());
-    hex::encode(mac.finalize().into_bytes())
+    proof_of(&SECRET, &TOKEN)
 }
 
 fn input_with(items: Value) -> Value {
@@ -127,21 +124,6 @@ impl<'de> Deserialize<'de> for OrderedKeys {
             }
         }
         deserializer.deserialize_map(KeysVisitor)
-    }
-}
-
-/// Every string anywhere inside a JSON value (keys and values).
-fn all_strings(value: &Value, out: &mut Vec<String>) {
-    match value {
-        Value::String(s) => out.push(s.clone()),
-        Value::Array(list) => list.iter().for_each(|v| all_strings(v, out)),
-        Value::Object(map) => {
-            for (k, v) in map {
-                out.push(k.clone());
-                all_strings(v, out);
-            }
-        }
-        _ => {}
     }
 }
 

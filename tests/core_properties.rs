@@ -3,7 +3,6 @@
 //! every input item gets exactly one plan, the field rules hold exactly, and no secret
 //! echoed by Meta or the HTTP client survives into an output.
 
-use hmac::{Hmac, Mac};
 use instagram_messaging_core::execution::Execution;
 use instagram_messaging_core::retry::{BASE_DELAY_MS, MAX_MAX_RETRIES, MAX_WAIT_MS};
 use instagram_messaging_core::validate::{self, ParamValue, MAX_TEXT_BYTES};
@@ -13,7 +12,7 @@ use serde_json::{json, Map, Value};
 
 const CASES: u32 = 2_000;
 mod common;
-use common::{SECRET, TOKEN};
+use common::{all_strings, proof_of, SECRET, TOKEN};
 const META_UUID: &str = "0b7e4f3a-2c1d-4e5f-8a9b-0c1d2e3f4a5b";
 /// Stands for a lone UTF-16 surrogate escape: `json!` cannot express one, so the
 /// serialised input has this replaced by a raw `\ud83d`-style escape.
@@ -238,12 +237,6 @@ fn check_settlement(text: &str, attempt: u32, max_retries: u32) -> Value {
     settled
 }
 
-fn proof_of(secret: &str, token: &str) -> String {
-    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
-    mac.update(token.as_bytes());
-    hex::encode(mac.finalize().into_bytes())
-}
-
 /// A secret that cannot coincidentally appear in any fixed text of the core: printable
 /// ASCII, 12 to 80 characters, with at least one '#' or '~'.
 fn arb_secret() -> impl Strategy<Value = String> {
@@ -255,20 +248,6 @@ fn arb_secret() -> impl Strategy<Value = String> {
             secret
         },
     )
-}
-
-fn all_strings(value: &Value, out: &mut Vec<String>) {
-    match value {
-        Value::String(s) => out.push(s.clone()),
-        Value::Array(list) => list.iter().for_each(|v| all_strings(v, out)),
-        Value::Object(map) => {
-            for (k, v) in map {
-                out.push(k.clone());
-                all_strings(v, out);
-            }
-        }
-        _ => {}
-    }
 }
 
 fn assert_none_leaked(output: &str, secrets: &[&str]) {

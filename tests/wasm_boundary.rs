@@ -3,14 +3,13 @@
 //!  cargo test --target wasm32-unknown-unknown --test wasm_boundary`
 #![cfg(target_arch = "wasm32")]
 
-use hmac::{Hmac, Mac};
 use instagram_messaging_core::wasm::{authorize, Execution, SETTLED_FAILED, SETTLED_SENT};
 use js_sys::{Array, BigInt, JsString, Object, Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 
 mod common;
-use common::{SECRET, TOKEN};
+use common::{proof_of as expected_proof, SECRET, TOKEN};
 const META_UUID: &str = "0b7e4f3a-2c1d-4e5f-8a9b-0c1d2e3f4a5b";
 const USER_A: &str = "17841400000000001";
 const NOW: &str = "2026-01-01T00:00:01.000Z";
@@ -138,12 +137,6 @@ fn refusal(plan_item: &JsValue) -> JsValue {
     let refused = get(plan_item, &["refused"]);
     assert!(refused.is_object(), "not refused: {}", stringify(plan_item));
     refused
-}
-
-fn expected_proof(secret: &str, token: &str) -> String {
-    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
-    mac.update(token.as_bytes());
-    hex::encode(mac.finalize().into_bytes())
 }
 
 // ---------------------------------------------------------------------------------------

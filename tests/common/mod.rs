@@ -1,5 +1,7 @@
-//! Secrets for the Rust tests, made up afresh on every run: no test carries a fixed
-//! token or app secret. The `~` and `#` keep them from ever matching fixed text.
+//! Shared by the Rust test crates: secrets made up afresh on every run (no test carries a
+//! fixed token or app secret; the `~` and `#` keep them from matching fixed text), and
+//! helpers several suites use. Not every crate uses every item.
+#![allow(dead_code)]
 
 use std::fmt;
 use std::ops::Deref;
@@ -48,3 +50,27 @@ fn random_hex() -> String {
 
 pub static TOKEN: Secret = Secret::new(|| format!("test~token#{}", random_hex()));
 pub static SECRET: Secret = Secret::new(|| format!("test~secret#{}", random_hex()));
+
+/// The appsecret_proof, computed with the `hmac` crate directly (not through the core).
+pub fn proof_of(secret: &str, token: &str) -> String {
+    use hmac::{Hmac, Mac};
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(token.as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
+/// Every string anywhere inside a JSON value (keys and values).
+pub fn all_strings(value: &serde_json::Value, out: &mut Vec<String>) {
+    use serde_json::Value;
+    match value {
+        Value::String(s) => out.push(s.clone()),
+        Value::Array(list) => list.iter().for_each(|v| all_strings(v, out)),
+        Value::Object(map) => {
+            for (k, v) in map {
+                out.push(k.clone());
+                all_strings(v, out);
+            }
+        }
+        _ => {}
+    }
+}
