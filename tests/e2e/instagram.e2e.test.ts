@@ -198,8 +198,7 @@ for (const major of majors) {
 			const server = await n8n.start(await freePort(), env);
 			try {
 				await server.setupOwner();
-				const types = await server.rest('GET', '/types/nodes.json');
-				const names = (types.json as Array<{ name: string }>).map((t) => t.name);
+				const names = await server.nodeTypeNames();
 				assert.ok(names.includes('n8n-nodes-instagram-dm.instagram'), 'the node is in the node panel');
 				// usableAsTool: n8n registers the tool variant its AI Agent connects to.
 				assert.ok(names.includes('n8n-nodes-instagram-dm.instagramTool'), 'the tool variant is registered');

@@ -56,7 +56,16 @@ describe('npm start', () => {
 			assert.equal(setup.status, 200);
 			const headers = { cookie: (setup.headers.get('set-cookie') ?? '').split(';')[0], 'browser-id': 'start-test', 'content-type': 'application/json' };
 
-			const types = (await (await fetch(`${base}/types/nodes.json`, { headers })).json()) as Array<{ name: string; displayName: string }>;
+			// n8n can answer its REST API a moment before it has written the node types file.
+			const types = await until(
+				'the node types',
+				async () => {
+					const response = await fetch(`${base}/types/nodes.json`, { headers });
+					const parsed: unknown = response.ok ? JSON.parse(await response.text()) : undefined;
+					return Array.isArray(parsed) ? (parsed as Array<{ name: string; displayName: string }>) : undefined;
+				},
+				60_000,
+			);
 			const instagram = types.find((t) => t.name === 'n8n-nodes-instagram-dm.instagram');
 			assert.equal(instagram?.displayName, 'Instagram');
 

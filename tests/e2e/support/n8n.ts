@@ -249,6 +249,17 @@ export class RunningN8n {
 		return { status: response.status, json };
 	}
 
+	/** The node types n8n offers, once it has written them (shortly after it answers REST). */
+	async nodeTypeNames(timeoutMs = 60_000): Promise<string[]> {
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			const { status, json } = await this.rest('GET', '/types/nodes.json');
+			if (status === 200 && Array.isArray(json)) return (json as Array<{ name: string }>).map((t) => t.name);
+			if (Date.now() > deadline) throw new Error(`no node types from n8n: ${status} ${String(json).slice(0, 200)}`);
+			await new Promise((resolve) => setTimeout(resolve, 500));
+		}
+	}
+
 	async stop(): Promise<void> {
 		if (this.child.exitCode !== null) return;
 		const exited = new Promise((resolve) => this.child.once('exit', resolve));
