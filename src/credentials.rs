@@ -1,6 +1,6 @@
 //! The credential: access token, app secret, Graph API version and base URL.
 
-use crate::error::CoreError;
+use crate::error::SetupError;
 use serde::Deserialize;
 
 pub const DEFAULT_API_VERSION: &str = "v18.0";
@@ -49,15 +49,15 @@ impl std::fmt::Debug for Credentials {
 
 impl RawCredentials {
     /// Validates every field, in the order a user would fix them: token, secret, version, URL.
-    pub fn check(&self) -> Result<Credentials, CoreError> {
+    pub fn check(&self) -> Result<Credentials, SetupError> {
         let access_token = secret_text(self.access_token.as_ref())
-            .ok_or(CoreError::MissingAccessToken)?;
+            .ok_or(SetupError::MissingAccessToken)?;
         if !is_token_shaped(&access_token) {
-            return Err(CoreError::MalformedAccessToken);
+            return Err(SetupError::MalformedAccessToken);
         }
-        let app_secret = secret_text(self.app_secret.as_ref()).ok_or(CoreError::MissingAppSecret)?;
+        let app_secret = secret_text(self.app_secret.as_ref()).ok_or(SetupError::MissingAppSecret)?;
         if !is_token_shaped(&app_secret) {
-            return Err(CoreError::MalformedAppSecret);
+            return Err(SetupError::MalformedAppSecret);
         }
         let api_version = match plain_text(self.api_version.as_ref()) {
             None => DEFAULT_API_VERSION.to_string(),
@@ -93,8 +93,8 @@ fn is_token_shaped(value: &str) -> bool {
     value.bytes().all(|b| b.is_ascii_graphic())
 }
 
-fn check_api_version(version: &str) -> Result<String, CoreError> {
-    let invalid = || CoreError::InvalidApiVersion { got: version.to_string() };
+fn check_api_version(version: &str) -> Result<String, SetupError> {
+    let invalid = || SetupError::InvalidApiVersion { got: version.to_string() };
     let rest = version.strip_prefix('v').ok_or_else(invalid)?;
     let (major, minor) = rest.split_once('.').ok_or_else(invalid)?;
     let is_number = |s: &str| !s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit());
@@ -107,8 +107,8 @@ fn check_api_version(version: &str) -> Result<String, CoreError> {
 
 /// Accepts `http(s)://host[:port][/path]`, without credentials, query or fragment.
 /// Trailing slashes are dropped so `{base}/{version}` never doubles them.
-fn check_base_url(url: &str) -> Result<String, CoreError> {
-    let invalid = |reason| CoreError::InvalidBaseUrl { reason };
+fn check_base_url(url: &str) -> Result<String, SetupError> {
+    let invalid = |reason| SetupError::InvalidBaseUrl { reason };
     let rest = url
         .strip_prefix("https://")
         .or_else(|| url.strip_prefix("http://"))
@@ -138,6 +138,14 @@ mod tests {
         serde_json::from_value(value).unwrap()
     }
 
+    fn message(err: SetupError) -> String {
+        crate::error::CoreError::Setup(err).message()
+    }
+
+    fn code(err: SetupError) -> &'static str {
+        crate::error::CoreError::Setup(err).code()
+    }
+
     #[test]
     fn fills_defaults_for_version_and_base_url() {
         let creds = raw(json!({"accessToken": "tok", "appSecret": "sec"})).check().unwrap();
@@ -149,15 +157,15 @@ mod tests {
     fn missing_or_blank_token_is_refused_first() {
         for token in [json!(null), json!(""), json!("  \n"), json!(12345)] {
             let err = raw(json!({"accessToken": token, "appSecret": ""})).check().unwrap_err();
-            assert_eq!(err.message(), "Access token is required");
+            assert_eq!(message(err), "Access token is required");
         }
-        assert_eq!(raw(json!({})).check().unwrap_err(), CoreError::MissingAccessToken);
+        assert_eq!(raw(json!({})).check().unwrap_err(), SetupError::MissingAccessToken);
     }
 
     #[test]
     fn missing_app_secret_is_refused() {
         let err = raw(json!({"accessToken": "tok"})).check().unwrap_err();
-        assert_eq!(err.message(), "App Secret is required for server-side API calls");
+        assert_eq!(message(err), "App Secret is required for server-side API calls");
     }
 
     #[test]
@@ -170,11 +178,11 @@ mod tests {
     fn refuses_tokens_that_would_break_a_header_without_echoing_them() {
         for token in ["to ken", "tok\r\nX-Evil: 1", "tök", "tok\u{200B}en"] {
             let err = raw(json!({"accessToken": token, "appSecret": "s"})).check().unwrap_err();
-            assert_eq!(err, CoreError::MalformedAccessToken);
-            assert!(!err.message().contains(token));
+            assert_eq!(err, SetupError::MalformedAccessToken);
+            assert!(!message(err).contains(token));
         }
         let err = raw(json!({"accessToken": "t", "appSecret": "se cret"})).check().unwrap_err();
-        assert_eq!(err, CoreError::MalformedAppSecret);
+        assert_eq!(err, SetupError::MalformedAppSecret);
     }
 
     #[test]
@@ -185,8 +193,8 @@ mod tests {
             let err = raw(json!({"accessToken": "t", "appSecret": "s", "apiVersion": bad}))
                 .check()
                 .unwrap_err();
-            assert_eq!(err.code(), "invalid_api_version", "{bad}");
-            assert!(err.message().contains("v18.0"));
+            assert_eq!(code(err.clone()), "invalid_api_version", "{bad}");
+            assert!(message(err).contains("v18.0"));
         }
     }
 
@@ -207,7 +215,7 @@ mod tests {
             "https://host#x",
             "https://ho st",
         ] {
-            assert_eq!(check(bad).unwrap_err().code(), "invalid_base_url", "{bad}");
+            assert_eq!(code(check(bad).unwrap_err()), "invalid_base_url", "{bad}");
         }
     }
 

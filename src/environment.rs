@@ -1,7 +1,7 @@
 //! The product requires `N8N_META_UUID` in the n8n process environment. The wrapper reads
 //! the variable (the one place that touches `process.env`) and hands its value here.
 
-use crate::error::CoreError;
+use crate::error::SetupError;
 
 pub const META_UUID_VARIABLE: &str = "N8N_META_UUID";
 pub const META_UUID_MIN_LEN: usize = 8;
@@ -11,11 +11,11 @@ pub const REQUIRED: [&str; 1] = [META_UUID_VARIABLE];
 
 /// Checks the value of `N8N_META_UUID`: set, not blank, at least 8 characters once
 /// surrounding whitespace is trimmed.
-pub fn check_meta_uuid(value: Option<&str>) -> Result<(), CoreError> {
+pub fn check_meta_uuid(value: Option<&str>) -> Result<(), SetupError> {
     let found_len = value.map(|v| v.trim().chars().count());
     match found_len {
         Some(n) if n >= META_UUID_MIN_LEN => Ok(()),
-        _ => Err(CoreError::MissingEnvironment {
+        _ => Err(SetupError::MissingEnvironment {
             variable: META_UUID_VARIABLE,
             min_len: META_UUID_MIN_LEN,
             found_len,
@@ -40,7 +40,7 @@ mod tests {
     #[test]
     fn refuses_missing_blank_and_short_values_naming_the_variable() {
         for value in [None, Some(""), Some("   "), Some("1234567"), Some("  1234567  ")] {
-            let err = check_meta_uuid(value).unwrap_err();
+            let err = crate::error::CoreError::Setup(check_meta_uuid(value).unwrap_err());
             let message = err.message();
             assert!(message.contains("N8N_META_UUID"), "{message}");
             assert!(message.contains("must be defined"), "{message}");
@@ -50,8 +50,9 @@ mod tests {
 
     #[test]
     fn says_what_was_found() {
-        assert!(check_meta_uuid(None).unwrap_err().message().contains("not set"));
-        assert!(check_meta_uuid(Some(" ")).unwrap_err().message().contains("empty"));
-        assert!(check_meta_uuid(Some("abc")).unwrap_err().message().contains("only 3 characters"));
+        let message = |value| crate::error::CoreError::Setup(check_meta_uuid(value).unwrap_err()).message();
+        assert!(message(None).contains("not set"));
+        assert!(message(Some(" ")).contains("empty"));
+        assert!(message(Some("abc")).contains("only 3 characters"));
     }
 }

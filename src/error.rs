@@ -1,6 +1,9 @@
-//! Every refusal the core can give, as one type. Each variant carries what the user needs
-//! to see; [`CoreError::message`] is the text n8n shows, and it is defined here only.
+//! Every refusal the core can give, as one type split by where it comes from: the set-up
+//! (credential, environment, the call itself), one item's input, Meta's answer, the
+//! transport, or the execution. Each variant carries what the user needs to see;
+//! [`CoreError::message`] is the text n8n shows, and it is defined here only.
 
+use crate::fields::Field;
 use crate::graph_error::GraphError;
 use serde::Serialize;
 
@@ -12,35 +15,25 @@ pub enum ErrorKind {
     Setup,
     /// One item's parameters are invalid: that item is not sent.
     Input,
-    /// Meta answered with an error.
+    /// Meta answered, with an error or with something that is not the expected answer.
     Api,
-    /// The request may or may not have reached Meta (5xx without an error body, a
-    /// timeout or a connection dropped after sending).
-    DeliveryUnknown,
-    /// The request never left (connection refused, name not resolved).
+    /// The request got no answer (refused, timed out, dropped).
     Transport,
-}
-
-/// The input field an error is about, named as in the node's parameters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum Field {
-    #[serde(rename = "userId")]
-    UserId,
-    #[serde(rename = "messageText")]
-    MessageText,
-}
-
-impl Field {
-    pub fn display_name(self) -> &'static str {
-        match self {
-            Field::UserId => "User ID",
-            Field::MessageText => "Message Text",
-        }
-    }
+    /// The execution itself: stopped before the item was sent, or the core failed.
+    Execution,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CoreError {
+    Setup(SetupError),
+    Input(InputError),
+    Api(ApiError),
+    Transport(TransportError),
+    Execution(ExecutionError),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SetupError {
     MissingEnvironment { variable: &'static str, min_len: usize, found_len: Option<usize> },
     MissingAccessToken,
     MissingAppSecret,
@@ -51,19 +44,69 @@ pub enum CoreError {
     UnknownOperation { got: String },
     /// The wrapper's own call into the core was malformed (a bug, not a user error).
     BadCall { reason: String },
-    InvalidField { field: Field, problem: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InputError {
+    InvalidField { field: &'static Field, problem: String },
     /// n8n could not produce a parameter's value (an expression failed).
     ParameterUnavailable { parameter: String, reason: String },
-    Api { status: u16, graph: GraphError },
+}
+
+/// What the request was expected to produce, for an answer that did not carry it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expected {
+    MessageId,
+    RecipientId,
+    AttachmentId,
+    List,
+    Object,
+}
+
+impl Expected {
+    fn describe(self) -> &'static str {
+        match self {
+            Expected::MessageId => "a message ID",
+            Expected::RecipientId => "a recipient ID",
+            Expected::AttachmentId => "an attachment ID",
+            Expected::List => "a list of results",
+            Expected::Object => "the requested fields",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApiError {
+    /// Meta's Graph API error body.
+    Graph { status: u16, graph: GraphError },
+    /// An error status whose body is not a Graph API error.
     UnreadableErrorBody { status: u16, body: BodyShape },
-    UnexpectedSuccessBody { status: u16, body: BodyShape },
+    /// A 5xx without a Graph API error body: the request may or may not have been processed.
+    ServerFailure { status: u16, body: BodyShape },
+    /// A success status whose body lacks what the request produces. `changes`: the request
+    /// changes something at Meta (a send), so it may or may not have happened.
+    UnexpectedSuccessBody { status: u16, body: BodyShape, expected: Expected, changes: bool },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TransportError {
+    /// The request never left, or can never be sent as it is.
+    NotSent { reason: String },
+    /// The connection failed after the request was written.
     DeliveryUnknown { reason: String },
-    Transport { reason: String },
+    /// A request that changes nothing at Meta (a read) got no answer.
+    NoAnswer { reason: String },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExecutionError {
     /// The execution stopped (cancelled, or stopped at an earlier failure) before this
     /// item was sent.
     NotSent,
     /// The core failed (a WebAssembly trap) while reading this item's answer.
-    Internal,
+    CoreFailed,
+    /// The core failed while preparing this item's request: nothing was sent.
+    CoreFailedBeforeSending,
 }
 
 /// What an unreadable body looked like, described without dumping it.
@@ -88,112 +131,110 @@ impl BodyShape {
     }
 }
 
+impl From<SetupError> for CoreError {
+    fn from(err: SetupError) -> Self {
+        CoreError::Setup(err)
+    }
+}
+impl From<InputError> for CoreError {
+    fn from(err: InputError) -> Self {
+        CoreError::Input(err)
+    }
+}
+impl From<ApiError> for CoreError {
+    fn from(err: ApiError) -> Self {
+        CoreError::Api(err)
+    }
+}
+impl From<TransportError> for CoreError {
+    fn from(err: TransportError) -> Self {
+        CoreError::Transport(err)
+    }
+}
+impl From<ExecutionError> for CoreError {
+    fn from(err: ExecutionError) -> Self {
+        CoreError::Execution(err)
+    }
+}
+
+/// The option a delivery-unknown error asks the user to consider; the node description
+/// uses the same label (a test keeps them equal).
+pub const RETRY_UNKNOWN_OPTION_LABEL: &str = "Retry When Delivery Is Unknown";
+
 impl CoreError {
     pub fn kind(&self) -> ErrorKind {
-        use CoreError::*;
         match self {
-            MissingEnvironment { .. }
-            | MissingAccessToken
-            | MissingAppSecret
-            | MalformedAccessToken
-            | MalformedAppSecret
-            | InvalidApiVersion { .. }
-            | InvalidBaseUrl { .. }
-            | UnknownOperation { .. }
-            | BadCall { .. } => ErrorKind::Setup,
-            InvalidField { .. } | ParameterUnavailable { .. } => ErrorKind::Input,
-            Api { .. } | UnreadableErrorBody { .. } | UnexpectedSuccessBody { .. } => ErrorKind::Api,
-            DeliveryUnknown { .. } | Internal => ErrorKind::DeliveryUnknown,
-            Transport { .. } | NotSent => ErrorKind::Transport,
+            CoreError::Setup(_) => ErrorKind::Setup,
+            CoreError::Input(_) => ErrorKind::Input,
+            CoreError::Api(_) => ErrorKind::Api,
+            CoreError::Transport(_) => ErrorKind::Transport,
+            CoreError::Execution(_) => ErrorKind::Execution,
         }
+    }
+
+    /// Whether the request may have been processed by Meta even though no proper answer
+    /// says so.
+    pub fn delivery_unknown(&self) -> bool {
+        matches!(
+            self,
+            CoreError::Api(ApiError::ServerFailure { .. })
+                | CoreError::Api(ApiError::UnexpectedSuccessBody { changes: true, .. })
+                | CoreError::Transport(TransportError::DeliveryUnknown { .. })
+                | CoreError::Execution(ExecutionError::CoreFailed)
+        )
     }
 
     /// A stable identifier for tests and for users filtering error items.
     pub fn code(&self) -> &'static str {
-        use CoreError::*;
         match self {
-            MissingEnvironment { .. } => "missing_environment",
-            MissingAccessToken => "missing_access_token",
-            MissingAppSecret => "missing_app_secret",
-            MalformedAccessToken => "malformed_access_token",
-            MalformedAppSecret => "malformed_app_secret",
-            InvalidApiVersion { .. } => "invalid_api_version",
-            InvalidBaseUrl { .. } => "invalid_base_url",
-            UnknownOperation { .. } => "unknown_operation",
-            BadCall { .. } => "bad_call",
-            InvalidField { field: Field::UserId, .. } => "invalid_user_id",
-            InvalidField { field: Field::MessageText, .. } => "invalid_message_text",
-            ParameterUnavailable { .. } => "parameter_unavailable",
-            Api { .. } => "api_error",
-            UnreadableErrorBody { .. } => "unreadable_error_body",
-            UnexpectedSuccessBody { .. } => "unexpected_success_body",
-            DeliveryUnknown { .. } => "delivery_unknown",
-            Transport { .. } => "transport_error",
-            NotSent => "not_sent",
-            Internal => "core_trap",
+            CoreError::Setup(err) => match err {
+                SetupError::MissingEnvironment { .. } => "missing_environment",
+                SetupError::MissingAccessToken => "missing_access_token",
+                SetupError::MissingAppSecret => "missing_app_secret",
+                SetupError::MalformedAccessToken => "malformed_access_token",
+                SetupError::MalformedAppSecret => "malformed_app_secret",
+                SetupError::InvalidApiVersion { .. } => "invalid_api_version",
+                SetupError::InvalidBaseUrl { .. } => "invalid_base_url",
+                SetupError::UnknownOperation { .. } => "unknown_operation",
+                SetupError::BadCall { .. } => "bad_call",
+            },
+            CoreError::Input(InputError::InvalidField { field, .. }) => field.error_code,
+            CoreError::Input(InputError::ParameterUnavailable { .. }) => "parameter_unavailable",
+            CoreError::Api(err) => match err {
+                ApiError::Graph { .. } => "api_error",
+                ApiError::UnreadableErrorBody { .. } => "unreadable_error_body",
+                ApiError::ServerFailure { .. } => "delivery_unknown",
+                ApiError::UnexpectedSuccessBody { .. } => "unexpected_success_body",
+            },
+            CoreError::Transport(TransportError::NotSent { .. }) => "transport_error",
+            CoreError::Transport(TransportError::DeliveryUnknown { .. }) => "delivery_unknown",
+            CoreError::Transport(TransportError::NoAnswer { .. }) => "transport_error",
+            CoreError::Execution(ExecutionError::NotSent) => "not_sent",
+            CoreError::Execution(ExecutionError::CoreFailed | ExecutionError::CoreFailedBeforeSending) => "core_trap",
         }
     }
 
     /// The message n8n shows. Never contains a secret: secrets are not stored in errors,
     /// and text that came from outside is redacted before it gets here.
     pub fn message(&self) -> String {
-        use CoreError::*;
         match self {
-            MissingEnvironment { variable, min_len, found_len } => {
-                let found = match found_len {
-                    None => "it is not set".to_string(),
-                    Some(0) => "it is empty".to_string(),
-                    Some(n) => format!("it has only {n} characters"),
-                };
-                format!(
-                    "Environment variable {variable} must be defined: set {variable} to a UUID \
-                     (at least {min_len} characters) in the environment of the n8n process and \
-                     restart n8n; {found}"
-                )
-            }
-            MissingAccessToken => "Access token is required".into(),
-            MissingAppSecret => "App Secret is required for server-side API calls".into(),
-            MalformedAccessToken => "Access token contains characters a token cannot have \
-                 (spaces, line breaks or other non-printable characters inside it); paste the \
-                 token again"
-                .into(),
-            MalformedAppSecret => "App Secret contains characters an app secret cannot have \
-                 (spaces, line breaks or other non-printable characters inside it); paste it again"
-                .into(),
-            InvalidApiVersion { got } => format!(
-                "API Version must look like v18.0 (the letter v, a major and a minor number); got {}",
-                quote_for_message(got)
-            ),
-            InvalidBaseUrl { reason } => format!(
-                "Base URL must be an http(s) address such as https://graph.facebook.com: {reason}"
-            ),
-            UnknownOperation { got } => {
-                format!("Unknown operation {}; this node supports sendMessage", quote_for_message(got))
-            }
-            BadCall { reason } => format!("Internal error in the Instagram node: {reason}"),
-            InvalidField { field, problem } => format!("{} {problem}", field.display_name()),
-            ParameterUnavailable { parameter, reason } => {
+            CoreError::Setup(err) => setup_message(err),
+            CoreError::Input(InputError::InvalidField { field, problem }) => format!("{} {problem}", field.label),
+            CoreError::Input(InputError::ParameterUnavailable { parameter, reason }) => {
                 format!("Could not read the parameter {}: {reason}", quote_for_message(parameter))
             }
-            Api { graph, .. } => format!("API Error: {}", graph.message),
-            UnreadableErrorBody { status, body } => format!(
-                "API Error: Meta answered HTTP {status} with {} instead of a Graph API error",
-                body.describe()
-            ),
-            UnexpectedSuccessBody { status, body } => format!(
-                "API Error: Meta answered HTTP {status} with {} instead of a message ID; the message \
-                 may or may not have been sent",
-                body.describe()
-            ),
-            DeliveryUnknown { reason } => format!(
-                "Delivery unknown: {reason}. The message may or may not have been sent, so it was \
-                 not sent again; check the conversation before retrying, or enable the option \
-                 Retry When Delivery Is Unknown"
-            ),
-            Transport { reason } => format!("Could not reach the Graph API: {reason}"),
-            NotSent => "Not sent: the execution stopped before this message was sent".into(),
-            Internal => "Internal error in the Instagram node core while reading the response; the \
-                 message may or may not have been sent. Please report this."
+            CoreError::Api(err) => api_message(err),
+            CoreError::Transport(TransportError::NotSent { reason }) => format!("Could not reach the Graph API: {reason}"),
+            CoreError::Transport(TransportError::DeliveryUnknown { reason }) => delivery_unknown_message(reason),
+            CoreError::Transport(TransportError::NoAnswer { reason }) => format!("No answer from the Graph API: {reason}"),
+            CoreError::Execution(ExecutionError::NotSent) => {
+                "Not sent: the execution stopped before this message was sent".into()
+            }
+            CoreError::Execution(ExecutionError::CoreFailed) => "Internal error in the Instagram node core while \
+                 reading the response; the message may or may not have been sent. Please report this."
+                .into(),
+            CoreError::Execution(ExecutionError::CoreFailedBeforeSending) => "Internal error in the Instagram \
+                 node core while preparing the request; nothing was sent. Please report this."
                 .into(),
         }
     }
@@ -201,8 +242,8 @@ impl CoreError {
     /// A short, actionable hint, where one helps.
     pub fn hint(&self) -> Option<String> {
         match self {
-            CoreError::Api { graph, .. } => graph.hint().map(str::to_string),
-            CoreError::InvalidBaseUrl { .. } => Some(
+            CoreError::Api(ApiError::Graph { graph, .. }) => graph.hint().map(str::to_string),
+            CoreError::Setup(SetupError::InvalidBaseUrl { .. }) => Some(
                 "Use https://graph.facebook.com for Facebook Login tokens or \
                  https://graph.instagram.com for Instagram Login tokens"
                     .into(),
@@ -211,21 +252,99 @@ impl CoreError {
         }
     }
 
-    pub fn field(&self) -> Option<Field> {
+    pub fn field(&self) -> Option<&'static Field> {
         match self {
-            CoreError::InvalidField { field, .. } => Some(*field),
+            CoreError::Input(InputError::InvalidField { field, .. }) => Some(field),
             _ => None,
         }
     }
 
     pub fn http_status(&self) -> Option<u16> {
         match self {
-            CoreError::Api { status, .. }
-            | CoreError::UnreadableErrorBody { status, .. }
-            | CoreError::UnexpectedSuccessBody { status, .. } => Some(*status),
+            CoreError::Api(
+                ApiError::Graph { status, .. }
+                | ApiError::UnreadableErrorBody { status, .. }
+                | ApiError::ServerFailure { status, .. }
+                | ApiError::UnexpectedSuccessBody { status, .. },
+            ) => Some(*status),
             _ => None,
         }
     }
+
+    pub fn graph(&self) -> Option<&GraphError> {
+        match self {
+            CoreError::Api(ApiError::Graph { graph, .. }) => Some(graph),
+            _ => None,
+        }
+    }
+}
+
+fn setup_message(err: &SetupError) -> String {
+    match err {
+        SetupError::MissingEnvironment { variable, min_len, found_len } => {
+            let found = match found_len {
+                None => "it is not set".to_string(),
+                Some(0) => "it is empty".to_string(),
+                Some(n) => format!("it has only {n} characters"),
+            };
+            format!(
+                "Environment variable {variable} must be defined: set {variable} to a UUID \
+                 (at least {min_len} characters) in the environment of the n8n process and \
+                 restart n8n; {found}"
+            )
+        }
+        SetupError::MissingAccessToken => "Access token is required".into(),
+        SetupError::MissingAppSecret => "App Secret is required for server-side API calls".into(),
+        SetupError::MalformedAccessToken => "Access token contains characters a token cannot have \
+             (spaces, line breaks or other non-printable characters inside it); paste the \
+             token again"
+            .into(),
+        SetupError::MalformedAppSecret => "App Secret contains characters an app secret cannot have \
+             (spaces, line breaks or other non-printable characters inside it); paste it again"
+            .into(),
+        SetupError::InvalidApiVersion { got } => format!(
+            "API Version must look like v18.0 (the letter v, a major and a minor number); got {}",
+            quote_for_message(got)
+        ),
+        SetupError::InvalidBaseUrl { reason } => {
+            format!("Base URL must be an http(s) address such as https://graph.facebook.com: {reason}")
+        }
+        SetupError::UnknownOperation { got } => format!(
+            "Unknown operation {}; this node supports {}",
+            quote_for_message(got),
+            crate::operations::supported_names()
+        ),
+        SetupError::BadCall { reason } => format!("Internal error in the Instagram node: {reason}"),
+    }
+}
+
+fn api_message(err: &ApiError) -> String {
+    match err {
+        ApiError::Graph { graph, .. } => format!("API Error: {}", graph.message),
+        ApiError::UnreadableErrorBody { status, body } => format!(
+            "API Error: Meta answered HTTP {status} with {} instead of a Graph API error",
+            body.describe()
+        ),
+        ApiError::ServerFailure { status, body } => {
+            delivery_unknown_message(&format!("Meta answered HTTP {status} with {}", body.describe()))
+        }
+        ApiError::UnexpectedSuccessBody { status, body, expected, changes } => {
+            let mut message =
+                format!("API Error: Meta answered HTTP {status} with {} instead of {}", body.describe(), expected.describe());
+            if *changes {
+                message.push_str("; the message may or may not have been sent");
+            }
+            message
+        }
+    }
+}
+
+fn delivery_unknown_message(reason: &str) -> String {
+    format!(
+        "Delivery unknown: {reason}. The message may or may not have been sent, so it was \
+         not sent again; check the conversation before retrying, or enable the option \
+         {RETRY_UNKNOWN_OPTION_LABEL}"
+    )
 }
 
 impl std::fmt::Display for CoreError {

@@ -1,30 +1,41 @@
-//! One node execution, as a state machine the wrapper drives:
+//! One node execution, as the wrapper drives it. The same API serves the node (through
+//! the wasm boundary), the Rust tests, the property tests and the fuzz target:
 //!
 //! 1. [`Execution::start`] takes everything the wrapper gathered (operation, credential,
 //!    environment value, clock, options, every item's parameters) in one call, checks the
-//!    setup, computes the proof once and plans every item.
-//! 2. [`Execution::plan_json`] hands back, per item, the request to send or the refusal.
-//! 3. For each response, [`Execution::settle_response`] (or, when no response came,
-//!    [`Execution::settle_transport_failure`]) says: sent (with the output item), retry
-//!    after a wait, or failed (with the error item).
+//!    set-up, computes the proof once and validates every item.
+//! 2. [`Execution::plan`] says which items are refused, and why; [`Execution::request`]
+//!    gives a valid item's first request.
+//! 3. [`Execution::settle`] reads one [`Answer`] (Meta's response, or the transport failure
+//!    that replaced it) into a [`Verdict`]: done (with the output items), a next request
+//!    (with the output items so far), retry after a wait, or failed (with the error item).
+//! 4. [`Execution::abandon`] gives the error item of an item that was never settled.
+//!
+//! After `start`, the execution never changes: every answer carries what the core needs
+//! (the attempt, the step), and output items go to the wrapper as they settle. A fresh
+//! instance started from the same input answers every later call the same way.
 
+use crate::clock::iso8601;
 use crate::credentials::{Credentials, RawCredentials};
 use crate::environment::{check_meta_uuid, META_UUID_VARIABLE};
-use crate::error::CoreError;
-use crate::operations::{ItemParams, Operation, Planned};
-use crate::output::{to_ascii_json, ErrorReport, OutputContext};
+use crate::error::{CoreError, ExecutionError, SetupError, TransportError};
+use crate::operations::{self, Accepted, Context, ItemParams, OperationSpec, ParamsError, Planned, Step};
+use crate::output::{ErrorReport, OutputContext};
 use crate::proof::AppSecretProof;
 use crate::redact::Redactor;
+use crate::request::HttpRequest;
 use crate::response::{self, Reading};
 use crate::retry::{self, Decision, FailureClass, RetryPolicy, WaitAdvice};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
-use std::cell::RefCell;
 
+/// Everything one execution needs, gathered by the wrapper in a single pass.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct StartInput<'a> {
+    #[serde(default)]
+    resource: Option<String>,
     #[serde(default)]
     operation: Option<String>,
     #[serde(default)]
@@ -40,308 +51,290 @@ struct StartInput<'a> {
     items: Vec<&'a RawValue>,
 }
 
+/// Meta's answer to one request, or the transport failure that took its place.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Answer {
+    /// The input item the request was for.
+    pub index: u32,
+    /// How many times this request has been sent, this one included (1 on the first send).
+    pub attempt: u32,
+    /// The step the request belonged to (`None`: the item's first request).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub step: Option<Step>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response: Option<HttpResponse>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure: Option<TransportFailure>,
+    /// The wrapper's clock when the answer arrived (ms since the Unix epoch).
+    pub now_ms: f64,
+    /// A number in [0, 1) from the wrapper, for retry jitter.
+    pub random: f64,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct HttpResponse {
+    pub status: u16,
+    /// The response headers the core reads ([`response::RELEVANT_HEADERS`]); others are ignored.
+    pub headers: Map<String, Value>,
+    pub body: String,
+}
+
+/// A request that got no HTTP response.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct TransportFailure {
+    /// The client's error code: `ECONNREFUSED`, `ETIMEDOUT`, `ECONNRESET`, ...
+    pub code: String,
+    /// The client's error text (redacted before it is shown).
+    pub message: String,
+}
+
+/// What the core decided about one answer.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase", tag = "outcome")]
+pub enum Verdict {
+    /// The item is done: its output items, usually one.
+    #[serde(rename_all = "camelCase")]
+    Done { outputs: Vec<Box<RawValue>>, usage_percent: Option<f64> },
+    /// Output items so far, and the next request for the same item; its answer carries `step`.
+    #[serde(rename_all = "camelCase")]
+    Next { outputs: Vec<Box<RawValue>>, request: HttpRequest, step: Step, usage_percent: Option<f64> },
+    /// Send the same request again after `after_ms`; `pause_all`: every request waits.
+    #[serde(rename_all = "camelCase")]
+    Retry { after_ms: u64, pause_all: bool, reason: String, usage_percent: Option<f64> },
+    /// The item failed: the error item, and what the wrapper raises without Continue On Fail.
+    #[serde(rename_all = "camelCase")]
+    Failed { error: ErrorReport, usage_percent: Option<f64> },
+}
+
+impl Verdict {
+    /// The verdict as the wrapper reads it: JSON text, ASCII only.
+    pub fn to_json(&self) -> String {
+        crate::output::to_ascii_json(self)
+    }
+}
+
+/// Which items the execution refuses, and why.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Plan {
+    /// Set when nothing can be sent (environment, credential, operation).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub setup_error: Option<ErrorReport>,
+    /// Each refused item and its error; every other item has a request.
+    pub refused: Vec<Refusal>,
+    pub item_count: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Refusal {
+    pub index: u32,
+    pub error: ErrorReport,
+}
+
+/// Why an item was never settled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Abandoned {
+    /// The execution stopped (cancelled, or after a failure) before the item was sent.
+    NotSent,
+    /// The core failed (a WebAssembly trap) while reading the item's answer.
+    CoreFailed,
+    /// The core failed while preparing the item's request: nothing was sent.
+    CoreFailedBeforeSending,
+}
+
 struct Setup {
     credentials: Credentials,
     redactor: Redactor,
-    context: OutputContext,
+    output: OutputContext,
     retry: RetryPolicy,
 }
 
 pub struct Execution {
-    operation_name: &'static str,
+    operation: Option<&'static OperationSpec>,
     timestamp: String,
     setup: Result<Setup, CoreError>,
-    items: Vec<Result<Planned, CoreError>>,
-    /// Each item's final outcome, as its output item (JSON), once settled.
-    outcomes: RefCell<Vec<Option<String>>>,
-}
-
-/// What settling one response decided.
-#[derive(Debug, Clone)]
-pub enum Verdict {
-    /// Meta accepted the message; `item` is the success output item (JSON).
-    Sent { item: String },
-    /// Send the same request again after `after_ms`; `pause_all`: everyone waits.
-    Retry { after_ms: u64, pause_all: bool, reason: String },
-    /// Final failure; the report carries the error output item.
-    Failed { report: ErrorReport },
-}
-
-/// A verdict and Meta's usage report (for adaptive slowdown), if the response had one.
-#[derive(Debug, Clone)]
-pub struct Settled {
-    pub verdict: Verdict,
-    pub usage_percent: Option<f64>,
-}
-
-/// The plan in the form that crosses the JavaScript boundary cheaply: the request every
-/// item shares, and each item's body on its own line (JSON text never holds a raw line
-/// break); refused items have an empty line and an entry in `refused`.
-pub struct CompactPlan {
-    pub setup_error: Option<String>,
-    pub endpoint: Option<String>,
-    pub bodies: String,
-    pub refused: String,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct PlanReport {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    setup_error: Option<ErrorReport>,
-    items: Vec<ItemPlan>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-enum ItemPlan {
-    Send(crate::request::HttpRequest),
-    Refused(ErrorReport),
+    items: Vec<Result<Box<dyn Planned>, CoreError>>,
 }
 
 impl Execution {
-    /// Never fails: a malformed call becomes a setup error every item reports.
+    /// Never fails: a malformed call becomes a set-up error every item reports.
     pub fn start(input: &str) -> Execution {
         let parsed: StartInput = match serde_json::from_str(input) {
             Ok(parsed) => parsed,
             Err(err) => {
-                let err = CoreError::BadCall { reason: format!("unreadable execution input: {err}") };
-                // Every input item still gets its (failed) plan, so output stays paired with
-                // input even when another field (credential, options) is malformed.
+                // Keep one refusal per item even when another field is malformed.
                 #[derive(Deserialize)]
                 struct ItemsOnly<'a> {
                     #[serde(borrow, default)]
                     items: Vec<&'a RawValue>,
                 }
-                let item_count = serde_json::from_str::<ItemsOnly>(input).map_or(0, |only| only.items.len());
+                let count = serde_json::from_str::<ItemsOnly>(input).map_or(0, |i| i.items.len());
+                let error: CoreError =
+                    SetupError::BadCall { reason: format!("the execution input is not valid: {err}") }.into();
                 return Execution {
-                    operation_name: "unknown",
+                    operation: None,
                     timestamp: String::new(),
-                    items: (0..item_count).map(|_| Err(err.clone())).collect(),
-                    setup: Err(err),
-                    outcomes: RefCell::new(vec![None; item_count]),
+                    items: (0..count).map(|_| Err(error.clone())).collect(),
+                    setup: Err(error),
                 };
             }
         };
-        let operation = Operation::from_name(parsed.operation.as_deref().unwrap_or(""));
-        let operation_name = operation.as_ref().map(|op| op.name()).unwrap_or("unknown");
-        let setup = operation.and_then(|operation| {
+        let operation = operations::find(parsed.resource.as_deref(), parsed.operation.as_deref().unwrap_or(""));
+        let checked = operation.clone().map_err(CoreError::from).and_then(|operation| {
             check_meta_uuid(parsed.environment.get(META_UUID_VARIABLE).and_then(|v| v.as_deref()))?;
             let credentials = parsed.credentials.check()?;
             Ok((operation, credentials))
         });
-        let (setup, items) = match setup {
-            Err(err) => (Err(err), Vec::new()),
-            Ok((operation, credentials)) => {
-                let proof = AppSecretProof::compute(&credentials.app_secret, &credentials.access_token);
-                let redactor = Redactor::new([
-                    credentials.access_token.as_str(),
-                    credentials.app_secret.as_str(),
-                    proof.as_query_value(),
-                ]);
-                let items = parsed
-                    .items
-                    .iter()
-                    .map(|raw| {
-                        ItemParams::from_raw(raw).and_then(|params| operation.plan(&params)).map_err(|err| match err {
-                            // n8n's expression errors can quote anything the expression touched.
-                            CoreError::ParameterUnavailable { parameter, reason } => CoreError::ParameterUnavailable {
-                                parameter: redactor.clean(&parameter),
-                                // Redact before shortening: a cut through a secret would
-                                // otherwise leave its start unrecognised.
-                                reason: short(&redactor.clean(&reason)),
-                            },
-                            other => other,
-                        })
-                    })
-                    .collect();
-                let context = OutputContext { timestamp: parsed.started_at.clone(), proof_shown: proof.truncated() };
-                let retry = RetryPolicy {
-                    max_retries: parsed.retry.max_retries.min(retry::MAX_MAX_RETRIES),
-                    ..parsed.retry
-                };
-                (Ok(Setup { credentials, redactor, context, retry }), items)
+        let (operation, credentials) = match checked {
+            Ok(found) => found,
+            Err(error) => {
+                return Execution {
+                    operation: operation.ok(),
+                    timestamp: parsed.started_at,
+                    items: parsed.items.iter().map(|_| Err(error.clone())).collect(),
+                    setup: Err(error),
+                }
             }
         };
-        let item_count = parsed.items.len();
-        let mut execution =
-            Execution { operation_name, timestamp: parsed.started_at, setup, items, outcomes: RefCell::new(Vec::new()) };
-        if execution.setup.is_err() {
-            let err = execution.setup.as_ref().err().cloned().expect("checked");
-            execution.items = (0..item_count).map(|_| Err(err.clone())).collect();
+        let proof = AppSecretProof::compute(&credentials.app_secret, &credentials.access_token);
+        let redactor =
+            Redactor::new([credentials.access_token.as_str(), credentials.app_secret.as_str(), proof.as_query_value()]);
+        let items = parsed.items.iter().map(|raw| plan_item(operation, raw, &redactor)).collect();
+        let output = OutputContext { timestamp: parsed.started_at.clone(), proof_shown: proof.truncated() };
+        let retry = RetryPolicy { max_retries: parsed.retry.max_retries.min(retry::MAX_MAX_RETRIES), ..parsed.retry };
+        Execution {
+            operation: Some(operation),
+            timestamp: parsed.started_at,
+            setup: Ok(Setup { credentials, redactor, output, retry }),
+            items,
         }
-        execution.outcomes = RefCell::new(vec![None; execution.items.len()]);
-        execution
     }
 
     pub fn item_count(&self) -> usize {
         self.items.len()
     }
 
-    pub fn setup_error(&self) -> Option<&CoreError> {
-        self.setup.as_ref().err()
-    }
-
-    /// The requests to send, one per item, or each item's refusal.
-    pub fn plan_json(&self) -> String {
-        let items = self
+    /// The set-up error and every refused item.
+    pub fn plan(&self) -> Plan {
+        let refused = self
             .items
             .iter()
-            .map(|item| match (item, &self.setup) {
-                (Ok(planned), Ok(setup)) => ItemPlan::Send(planned.request(&setup.credentials)),
-                (Err(err), _) | (_, Err(err)) => ItemPlan::Refused(self.report(err, None)),
+            .enumerate()
+            .filter_map(|(index, item)| {
+                item.as_ref().err().map(|error| Refusal { index: index as u32, error: self.report(error, None) })
             })
             .collect();
-        let report = PlanReport {
-            setup_error: self.setup.as_ref().err().map(|err| self.report(err, None)),
-            items,
-        };
-        serde_json::to_string(&report).expect("plans always serialise")
-    }
-
-    /// The plan for the JavaScript boundary; see [`CompactPlan`].
-    pub fn plan_compact(&self) -> CompactPlan {
-        let mut bodies = String::new();
-        let mut refused = Map::new();
-        let mut endpoint = None;
-        for (index, item) in self.items.iter().enumerate() {
-            if index > 0 {
-                bodies.push('\n');
-            }
-            match (item, &self.setup) {
-                (Ok(planned), Ok(setup)) => {
-                    let mut request = planned.request(&setup.credentials);
-                    if let Some(body) = request.body.take() {
-                        bodies.push_str(&body);
-                    }
-                    if endpoint.is_none() {
-                        endpoint = Some(serde_json::to_string(&request).expect("requests serialise"));
-                    }
-                }
-                (Err(err), _) | (_, Err(err)) => {
-                    let report = serde_json::to_value(self.report(err, None)).expect("reports serialise");
-                    refused.insert(index.to_string(), report);
-                }
-            }
-        }
-        CompactPlan {
-            setup_error: self.setup.as_ref().err().map(|err| serde_json::to_string(&self.report(err, None)).expect("reports serialise")),
-            endpoint,
-            bodies,
-            refused: Value::Object(refused).to_string(),
+        Plan {
+            setup_error: self.setup.as_ref().err().map(|error| self.report(error, None)),
+            refused,
+            item_count: self.items.len() as u32,
         }
     }
 
-    /// Settles one item from Meta's response. `attempt` counts sends of this item so far
-    /// (1 after the first); `now` is the wrapper's clock (ISO-8601) when the response
-    /// arrived; `random` is in [0, 1), for jitter. A final verdict is recorded for
-    /// [`Execution::outputs_json`].
-    #[allow(clippy::too_many_arguments)]
-    pub fn settle(&self, index: usize, attempt: u32, status: u16, headers_json: &str, body: &str, now: &str, random: f64) -> Settled {
-        let (setup, planned) = match self.planned(index) {
+    /// Item `index`'s first request, or its refusal.
+    pub fn request(&self, index: usize) -> Result<HttpRequest, ErrorReport> {
+        let (setup, planned) = self.planned(index)?;
+        Ok(planned.request(&self.context(setup)))
+    }
+
+    /// Reads one answer into a verdict.
+    pub fn settle(&self, answer: &Answer) -> Verdict {
+        let (setup, planned) = match self.planned(answer.index as usize) {
             Ok(found) => found,
-            Err(report) => return Settled { verdict: Verdict::Failed { report }, usage_percent: None },
+            Err(error) => return Verdict::Failed { error, usage_percent: None },
         };
-        let headers: Map<String, Value> =
-            if headers_json == "{}" { Map::new() } else { serde_json::from_str(headers_json).unwrap_or_default() };
-        let (advice, pressure) = response::read_headers(&headers);
-        let verdict = match response::read(status, body, &setup.redactor) {
-            Reading::Accepted { message_id, .. } => {
-                Verdict::Sent { item: planned.success_item(&message_id, now, &setup.context) }
-            }
-            Reading::Failed { error, class } => self.decide(setup, error, class, attempt, &advice, random),
-        };
-        self.record(index, &verdict);
-        Settled { verdict, usage_percent: pressure.usage_percent }
-    }
-
-    /// [`Execution::settle`], answered as JSON: `{"outcome":"sent","item"}`,
-    /// `{"outcome":"retry","afterMs","pauseAll","reason"}` or `{"outcome":"failed","error"}`,
-    /// each with `usagePercent` when Meta reported usage.
-    #[allow(clippy::too_many_arguments)]
-    pub fn settle_response(&self, index: usize, attempt: u32, status: u16, headers_json: &str, body: &str, now: &str, random: f64) -> String {
-        settled_json(self.settle(index, attempt, status, headers_json, body, now, random))
-    }
-
-    /// Settles one item whose request got no response. `code` is the client's error code
-    /// (`ECONNREFUSED`, `ETIMEDOUT`, ...), `message` its text (redacted here).
-    pub fn settle_failure(&self, index: usize, attempt: u32, code: &str, message: &str, random: f64) -> Settled {
-        let setup = match self.planned(index) {
-            Ok((setup, _)) => setup,
-            Err(report) => return Settled { verdict: Verdict::Failed { report }, usage_percent: None },
-        };
-        // Redact before shortening: a cut through a secret would leave its start unrecognised.
-        let detail = short(&setup.redactor.clean(message));
-        let code_shown = short(&setup.redactor.clean(code));
-        let class = transport_class(code, message);
-        let error = match class {
-            FailureClass::NotAccepted | FailureClass::Permanent => {
-                CoreError::Transport { reason: format!("{detail} ({code_shown}); the message was not sent") }
-            }
-            _ => CoreError::DeliveryUnknown {
-                reason: format!("the connection failed after the request was sent: {detail} ({code_shown})"),
+        let spec = self.operation.expect("a planned item has an operation");
+        match (&answer.response, &answer.failure) {
+            (Some(response), _) => self.read_response(spec, setup, planned, answer, response),
+            (None, Some(failure)) => self.read_failure(spec, setup, answer, failure),
+            (None, None) => Verdict::Failed {
+                error: self.report(
+                    &SetupError::BadCall { reason: "an answer needs a response or a failure".into() }.into(),
+                    None,
+                ),
+                usage_percent: None,
             },
-        };
-        let verdict = self.decide(setup, error, class, attempt, &WaitAdvice::default(), random);
-        self.record(index, &verdict);
-        Settled { verdict, usage_percent: None }
-    }
-
-    /// [`Execution::settle_failure`], answered as JSON like [`Execution::settle_response`].
-    pub fn settle_transport_failure(&self, index: usize, attempt: u32, code: &str, message: &str, random: f64) -> String {
-        settled_json(self.settle_failure(index, attempt, code, message, random))
-    }
-
-    /// One output item per input item, in input order, as a JSON array: the success item,
-    /// the error item, or, for an item never settled (the execution stopped first), an
-    /// error saying it was not sent.
-    pub fn outputs_json(&self) -> String {
-        let outcomes = self.outcomes.borrow();
-        let mut out = String::with_capacity(outcomes.iter().map(|o| o.as_ref().map_or(160, String::len) + 1).sum::<usize>() + 2);
-        out.push('[');
-        for (index, item) in self.items.iter().enumerate() {
-            if index > 0 {
-                out.push(',');
-            }
-            match (item, &outcomes[index]) {
-                (Err(err), _) => out.push_str(&self.error_item_json(err)),
-                (Ok(_), Some(settled)) => out.push_str(settled),
-                (Ok(_), None) => out.push_str(&self.error_item_json(&CoreError::NotSent)),
-            }
-        }
-        out.push(']');
-        out
-    }
-
-    /// Settles item `index` as failed because the core itself failed (a WebAssembly trap)
-    /// while reading its answer: the wrapper calls this on a fresh instance.
-    pub fn settle_internal_failure(&self, index: usize) -> Settled {
-        let verdict = match self.planned(index) {
-            Ok(_) => Verdict::Failed { report: self.report(&CoreError::Internal, Some(false)) },
-            Err(report) => Verdict::Failed { report },
-        };
-        self.record(index, &verdict);
-        Settled { verdict, usage_percent: None }
-    }
-
-    fn error_item_json(&self, error: &CoreError) -> String {
-        to_ascii_json(&self.report(error, None).item)
-    }
-
-    fn record(&self, index: usize, verdict: &Verdict) {
-        let item = match verdict {
-            Verdict::Sent { item } => item.clone(),
-            Verdict::Failed { report } => to_ascii_json(&report.item),
-            Verdict::Retry { .. } => return,
-        };
-        if let Some(slot) = self.outcomes.borrow_mut().get_mut(index) {
-            *slot = Some(item);
         }
     }
 
-    fn decide(&self, setup: &Setup, error: CoreError, class: FailureClass, attempt: u32, advice: &WaitAdvice, random: f64) -> Verdict {
-        match retry::decide(class, attempt, &setup.retry, advice, random) {
-            Decision::Retry { after_ms, pause_all } => Verdict::Retry { after_ms, pause_all, reason: error.message() },
+    /// The error item of an item that was never settled.
+    pub fn abandon(&self, index: usize, why: Abandoned) -> ErrorReport {
+        match self.planned(index) {
+            Err(refusal) => refusal,
+            Ok(_) => {
+                let error = match why {
+                    Abandoned::NotSent => ExecutionError::NotSent,
+                    Abandoned::CoreFailed => ExecutionError::CoreFailed,
+                    Abandoned::CoreFailedBeforeSending => ExecutionError::CoreFailedBeforeSending,
+                };
+                self.report(&error.into(), Some(false))
+            }
+        }
+    }
+
+    fn read_response(
+        &self,
+        spec: &OperationSpec,
+        setup: &Setup,
+        planned: &dyn Planned,
+        answer: &Answer,
+        response: &HttpResponse,
+    ) -> Verdict {
+        let (advice, pressure) = response::read_headers(&response.headers);
+        let usage_percent = pressure.usage_percent;
+        match response::read(response.status, &response.body, spec.answer, spec.changes, &setup.redactor) {
+            Reading::Succeeded(success) => {
+                let now = iso8601(answer.now_ms);
+                match planned.accepted(success, answer.step.as_ref(), &now, &self.context(setup)) {
+                    Accepted::Done(outputs) => Verdict::Done { outputs: raw_outputs(outputs), usage_percent },
+                    Accepted::Next { outputs, request, step } => {
+                        Verdict::Next { outputs: raw_outputs(outputs), request, step, usage_percent }
+                    }
+                }
+            }
+            Reading::Failed { error, class } => {
+                let mut verdict = self.decide(setup, error, class, answer, &advice);
+                set_usage(&mut verdict, usage_percent);
+                verdict
+            }
+        }
+    }
+
+    fn read_failure(&self, spec: &OperationSpec, setup: &Setup, answer: &Answer, failure: &TransportFailure) -> Verdict {
+        // Redact before shortening: a cut through a secret would leave its start unrecognised.
+        let detail = short(&setup.redactor.clean(&failure.message));
+        let code_shown = short(&setup.redactor.clean(&failure.code));
+        let (error, class): (CoreError, _) = match transport_class(&failure.code) {
+            class @ (FailureClass::NotAccepted | FailureClass::Permanent) => (
+                TransportError::NotSent { reason: format!("{detail} ({code_shown}); the message was not sent") }.into(),
+                class,
+            ),
+            // Nothing changes at Meta, so asking again is safe.
+            _ if !spec.changes => (
+                TransportError::NoAnswer { reason: format!("{detail} ({code_shown})") }.into(),
+                FailureClass::NotAccepted,
+            ),
+            class => (
+                TransportError::DeliveryUnknown {
+                    reason: format!("the connection failed after the request was sent: {detail} ({code_shown})"),
+                }
+                .into(),
+                class,
+            ),
+        };
+        self.decide(setup, error, class, answer, &WaitAdvice::default())
+    }
+
+    fn decide(&self, setup: &Setup, error: CoreError, class: FailureClass, answer: &Answer, advice: &WaitAdvice) -> Verdict {
+        match retry::decide(class, answer.attempt, &setup.retry, advice, answer.random) {
+            Decision::Retry { after_ms, pause_all } => {
+                Verdict::Retry { after_ms, pause_all, reason: error.message(), usage_percent: None }
+            }
             Decision::GiveUp { wait_ms } => {
                 let retryable = matches!(class, FailureClass::RateLimited | FailureClass::NotAccepted);
                 let mut report = self.report(&error, Some(retryable));
@@ -357,65 +350,64 @@ impl Execution {
                     });
                     report.item.hint = report.hint.clone();
                 }
-                Verdict::Failed { report }
+                Verdict::Failed { error: report, usage_percent: None }
             }
         }
     }
 
-    fn planned(&self, index: usize) -> Result<(&Setup, &Planned), ErrorReport> {
+    fn context<'a>(&self, setup: &'a Setup) -> Context<'a> {
+        Context { credentials: &setup.credentials, output: &setup.output }
+    }
+
+    fn planned(&self, index: usize) -> Result<(&Setup, &dyn Planned), ErrorReport> {
         let setup = self.setup.as_ref().map_err(|err| self.report(err, None))?;
         match self.items.get(index) {
-            Some(Ok(planned)) => Ok((setup, planned)),
+            Some(Ok(planned)) => Ok((setup, planned.as_ref())),
             Some(Err(err)) => Err(self.report(err, None)),
             None => Err(self.report(
-                &CoreError::BadCall { reason: format!("item {index} does not exist ({} items)", self.items.len()) },
+                &SetupError::BadCall { reason: format!("item {index} does not exist ({} items)", self.items.len()) }
+                    .into(),
                 None,
             )),
         }
     }
 
     fn report(&self, error: &CoreError, retryable: Option<bool>) -> ErrorReport {
-        ErrorReport::new(error, self.operation_name, &self.timestamp, retryable)
+        let operation = self.operation.map_or("unknown", |spec| spec.name);
+        ErrorReport::new(error, operation, &self.timestamp, retryable)
     }
 }
 
-/// The JSON form of a settlement (see [`Execution::settle_response`]).
-fn settled_json(settled: Settled) -> String {
-    #[derive(Serialize)]
-    #[serde(rename_all = "camelCase", tag = "outcome")]
-    enum Json<'a> {
-        Sent {
-            item: &'a RawValue,
-            #[serde(rename = "usagePercent", skip_serializing_if = "Option::is_none")]
-            usage_percent: Option<f64>,
-        },
-        #[serde(rename_all = "camelCase")]
-        Retry {
-            after_ms: u64,
-            pause_all: bool,
-            reason: &'a str,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            usage_percent: Option<f64>,
-        },
-        Failed {
-            error: &'a ErrorReport,
-            #[serde(rename = "usagePercent", skip_serializing_if = "Option::is_none")]
-            usage_percent: Option<f64>,
-        },
+fn plan_item(operation: &OperationSpec, raw: &RawValue, redactor: &Redactor) -> Result<Box<dyn Planned>, CoreError> {
+    let params = ItemParams::from_raw(raw).map_err(|err| match err {
+        ParamsError::NotAnObject => CoreError::from(SetupError::BadCall {
+            reason: "each item must be a JSON object of parameters".to_string(),
+        }),
+        ParamsError::Unavailable(crate::error::InputError::ParameterUnavailable { parameter, reason }) => {
+            // n8n's expression errors can quote anything the expression touched. Redact
+            // before shortening: a cut through a secret would leave its start unrecognised.
+            crate::error::InputError::ParameterUnavailable {
+                parameter: redactor.clean(&parameter),
+                reason: short(&redactor.clean(&reason)),
+            }
+            .into()
+        }
+        ParamsError::Unavailable(other) => other.into(),
+    })?;
+    (operation.plan)(&params).map_err(CoreError::from)
+}
+
+fn raw_outputs(outputs: Vec<String>) -> Vec<Box<RawValue>> {
+    outputs.into_iter().map(|json| RawValue::from_string(json).expect("output items are JSON")).collect()
+}
+
+fn set_usage(verdict: &mut Verdict, usage: Option<f64>) {
+    match verdict {
+        Verdict::Done { usage_percent, .. }
+        | Verdict::Next { usage_percent, .. }
+        | Verdict::Retry { usage_percent, .. }
+        | Verdict::Failed { usage_percent, .. } => *usage_percent = usage,
     }
-    let usage_percent = settled.usage_percent;
-    let raw;
-    let json = match &settled.verdict {
-        Verdict::Sent { item } => {
-            raw = RawValue::from_string(item.clone()).expect("output items are JSON");
-            Json::Sent { item: &raw, usage_percent }
-        }
-        Verdict::Retry { after_ms, pause_all, reason } => {
-            Json::Retry { after_ms: *after_ms, pause_all: *pause_all, reason, usage_percent }
-        }
-        Verdict::Failed { report } => Json::Failed { error: report, usage_percent },
-    };
-    serde_json::to_string(&json).expect("settlements always serialise")
 }
 
 /// Error codes meaning the request never left this machine.
@@ -423,7 +415,7 @@ const NOT_SENT_CODES: [&str; 6] = ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EH
 /// Error codes meaning the request can never be sent as it is.
 const NEVER_SENDABLE_CODES: [&str; 4] = ["ERR_INVALID_URL", "ERR_INVALID_ARG_TYPE", "DEPTH_ZERO_SELF_SIGNED_CERT", "CERT_HAS_EXPIRED"];
 
-fn transport_class(code: &str, _message: &str) -> FailureClass {
+fn transport_class(code: &str) -> FailureClass {
     if NOT_SENT_CODES.contains(&code) {
         FailureClass::NotAccepted
     } else if NEVER_SENDABLE_CODES.contains(&code) {

@@ -111,9 +111,29 @@ pub const HINTS: &[HintRow] = &[
     },
 ];
 
-const RATE_LIMIT_HINT: &str = "Rate limit reached: Meta is throttling this app or Instagram \
-    account. The node waited and retried; lower the Messages Per Second option, raise Max \
-    Retries, or spread the sends over time.";
+// Labels of the node's options that the hints quote, each written once: `concat!` needs
+// literals, so each label is a macro, and the constants the catalog exports expand it.
+macro_rules! messages_per_second_label {
+    () => {
+        "Messages Per Second"
+    };
+}
+macro_rules! max_retries_label {
+    () => {
+        "Max Retries"
+    };
+}
+pub const MESSAGES_PER_SECOND_OPTION_LABEL: &str = messages_per_second_label!();
+pub const MAX_RETRIES_OPTION_LABEL: &str = max_retries_label!();
+
+const RATE_LIMIT_HINT: &str = concat!(
+    "Rate limit reached: Meta is throttling this app or Instagram account. The node waited and \
+     retried; lower the ",
+    messages_per_second_label!(),
+    " option, raise ",
+    max_retries_label!(),
+    ", or spread the sends over time."
+);
 
 const APPSECRET_PROOF_HINT: &str = "Meta rejected the appsecret_proof: check that the App Secret \
     in the credential belongs to the same Meta app that issued the access token.";

@@ -1,35 +1,38 @@
 //! Sans-IO core of the n8n Instagram messaging node.
 //!
-//! The core never performs I/O. It turns validated input into a [`request::HttpRequest`]
-//! description and turns an HTTP status, headers and body back into an output item or a
-//! typed [`error::CoreError`]. The TypeScript wrapper gathers n8n parameters, credentials,
-//! environment, the clock and randomness, performs the request with n8n's HTTP helper and
-//! maps core errors to n8n errors.
+//! The core never performs I/O, reads a clock or draws random numbers. It turns validated
+//! input into [`request::HttpRequest`] descriptions and turns each answer (status, headers
+//! and body, or the transport failure that replaced it) into a [`execution::Verdict`]:
+//! output items, a next request, a wait before resending, or a typed [`error::CoreError`].
+//! The TypeScript wrapper gathers n8n parameters, credentials, environment, the clock and
+//! randomness, performs the requests with n8n's HTTP helper and maps errors to n8n errors.
 //!
 //! A table of contents:
-//! - [`environment`]: the `N8N_META_UUID` requirement
-//! - [`credentials`]: access token, app secret, API version, base URL
-//! - [`proof`]: `appsecret_proof` (HMAC-SHA256) and the `Authorization` header
-//! - [`validate`]: per-field input rules (User ID, Message Text)
-//! - [`operations`]: one module per operation; each builds its request body
+//! - [`operations`]: the registry; one module per operation (request, answer, output)
+//! - [`fields`]: every input field (name, label, rule); [`validate`]: the rules
+//! - [`execution`]: one node execution: plan every item, then settle each answer
 //! - [`request`]: the HTTP request description handed to the wrapper
-//! - [`response`]: reading Meta's answer into an outcome
-//! - [`graph_error`]: Meta's error body, codes and hints
-//! - [`retry`]: which failures may be retried and after how long
+//! - [`response`]: reading Meta's answer; [`graph_error`]: Meta's error body, codes, hints
+//! - [`retry`]: what may be sent again, and when
+//! - [`error`]: every refusal, by origin (setup, input, Meta's answer, transport, execution)
+//! - [`output`]: output items and error items
+//! - [`credentials`], [`environment`], [`proof`]: the set-up and `appsecret_proof`
+//! - [`signature`]: HMAC-SHA256 verification of raw bytes (webhooks)
 //! - [`redact`]: keeping secrets out of every string that leaves the core
-//! - [`output`]: the output items n8n shows
-//! - [`execution`]: one node execution: plan every item, then settle each response
+//! - [`catalog`]: everything the core declares, for the node description
 //! - `wasm`: the JavaScript boundary (compiled for wasm32 only)
 
 // Errors carry the whole of Meta's answer and travel on cold paths; boxing them would only
 // add noise.
 #![allow(clippy::result_large_err, clippy::large_enum_variant)]
 
+pub mod catalog;
 pub mod clock;
 pub mod credentials;
 pub mod environment;
 pub mod error;
 pub mod execution;
+pub mod fields;
 pub mod graph_error;
 pub mod operations;
 pub mod output;
@@ -38,6 +41,7 @@ pub mod redact;
 pub mod request;
 pub mod response;
 pub mod retry;
+pub mod signature;
 pub mod validate;
 
 #[cfg(target_arch = "wasm32")]

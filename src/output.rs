@@ -1,8 +1,10 @@
 //! Output items: what n8n shows for each input item. Success items are shaped by their
 //! operation; error items are the same for every operation.
 
-use crate::error::{CoreError, ErrorKind, Field};
+use crate::error::{CoreError, ErrorKind};
+use serde::ser::SerializeMap;
 use serde::Serialize;
+use serde_json::Value;
 
 /// What every output item of one execution shares.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,6 +22,8 @@ pub struct OutputContext {
 pub struct ErrorReport {
     pub kind: ErrorKind,
     pub code: &'static str,
+    /// Whether the request may have been processed even though no answer says so.
+    pub delivery_unknown: bool,
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
@@ -38,7 +42,7 @@ pub struct ErrorItem {
     pub operation: &'static str,
     pub timestamp: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub error_field: Option<Field>,
+    pub error_field: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error_code: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -67,16 +71,13 @@ impl ErrorReport {
     pub fn new(error: &CoreError, operation: &'static str, timestamp: &str, retryable: Option<bool>) -> Self {
         let message = error.message();
         let hint = error.hint();
-        let graph = match error {
-            CoreError::Api { graph, .. } => Some(graph),
-            _ => None,
-        };
+        let graph = error.graph();
         let item = ErrorItem {
             error: message.clone(),
             success: false,
             operation,
             timestamp: timestamp.to_string(),
-            error_field: error.field(),
+            error_field: error.field().map(|field| field.name),
             error_code: graph.and_then(|g| g.code),
             error_subcode: graph.and_then(|g| g.subcode),
             error_type: graph.and_then(|g| g.error_type.clone()),
@@ -85,12 +86,47 @@ impl ErrorReport {
             fbtrace_id: graph.and_then(|g| g.fbtrace_id.clone()),
             http_status: error.http_status(),
             retryable,
-            delivery_unknown: (error.kind() == ErrorKind::DeliveryUnknown
-                || matches!(error, CoreError::UnexpectedSuccessBody { .. }))
-            .then_some(true),
+            delivery_unknown: error.delivery_unknown().then_some(true),
             hint: hint.clone(),
         };
-        Self { kind: error.kind(), code: error.code(), message, hint, http_status: error.http_status(), item }
+        Self {
+            kind: error.kind(),
+            code: error.code(),
+            delivery_unknown: error.delivery_unknown(),
+            message,
+            hint,
+            http_status: error.http_status(),
+            item,
+        }
+    }
+}
+
+/// A JSON object whose members keep the order they were added in (serde_json's own map
+/// sorts them), for output items whose fields are not known in advance.
+#[derive(Debug, Default)]
+pub struct OrderedObject(Vec<(String, Value)>);
+
+impl OrderedObject {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn push(&mut self, name: &str, value: Value) {
+        self.0.push((name.to_string(), value));
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.0.iter().any(|(existing, _)| existing == name)
+    }
+}
+
+impl Serialize for OrderedObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (name, value) in &self.0 {
+            map.serialize_entry(name, value)?;
+        }
+        map.end()
     }
 }
 

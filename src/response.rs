@@ -1,23 +1,52 @@
 //! Reading Meta's answer: status, headers and body in, an outcome out.
 
-use crate::error::{BodyShape, CoreError};
+use crate::error::{ApiError, BodyShape, CoreError, Expected};
 use crate::graph_error::{Class, GraphError};
 use crate::redact::Redactor;
 use crate::retry::{FailureClass, WaitAdvice};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
+/// What an operation expects a successful answer to carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum AnswerKind {
+    /// `{recipient_id, message_id}`: a message was sent.
+    MessageId,
+    /// `{recipient_id}` only: a sender action or a reaction.
+    RecipientId,
+    /// `{attachment_id}`: an upload.
+    AttachmentId,
+    /// `{data: [...], paging: {cursors: {after}, next}}`: a page of a list.
+    Page,
+    /// Any JSON object: a node's fields (a profile).
+    Object,
+}
+
+/// A successful answer, read for its kind.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Success {
+    MessageSent { message_id: String, recipient_id: Option<String> },
+    Recipient { recipient_id: String },
+    Attachment { attachment_id: String },
+    /// One page: its entries, and the cursor of the next page when there is one.
+    Page { data: Vec<Map<String, Value>>, after: Option<String> },
+    Object(Map<String, Value>),
+}
+
 /// What Meta answered, once read.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Reading {
-    Accepted { message_id: String, recipient_id: Option<String> },
+    Succeeded(Success),
     Failed { error: CoreError, class: FailureClass },
 }
 
-/// Reads a response to a Send API call.
-pub fn read(status: u16, body: &str, redactor: &Redactor) -> Reading {
+/// Reads a response. `changes`: the request changes something at Meta (a send), so an
+/// answer that cannot be read leaves it unknown whether it happened.
+pub fn read(status: u16, body: &str, kind: AnswerKind, changes: bool, redactor: &Redactor) -> Reading {
     if (200..300).contains(&status) {
-        return read_success(status, body, redactor);
+        return read_success(status, body, kind, changes, redactor);
     }
     if let Some(graph) = GraphError::parse(body) {
         let class = match graph.class() {
@@ -26,55 +55,109 @@ pub fn read(status: u16, body: &str, redactor: &Redactor) -> Reading {
             Class::Permanent if status == 429 => FailureClass::RateLimited,
             Class::Permanent => FailureClass::Permanent,
         };
-        return Reading::Failed { error: CoreError::Api { status, graph: redact_graph(graph, redactor) }, class };
+        let error = ApiError::Graph { status, graph: redact_graph(graph, redactor) };
+        return Reading::Failed { error: error.into(), class };
     }
     let shape = body_shape(body);
-    if status >= 500 {
+    if status >= 500 && changes {
         return Reading::Failed {
-            error: CoreError::DeliveryUnknown {
-                reason: format!("Meta answered HTTP {status} with {}", shape.describe()),
-            },
+            error: ApiError::ServerFailure { status, body: shape }.into(),
             class: FailureClass::DeliveryUnknown,
         };
     }
+    if status >= 500 {
+        // Nothing changes at Meta, so asking again is safe.
+        return Reading::Failed {
+            error: ApiError::UnreadableErrorBody { status, body: shape }.into(),
+            class: FailureClass::NotAccepted,
+        };
+    }
     let class = if status == 429 { FailureClass::RateLimited } else { FailureClass::Permanent };
-    Reading::Failed { error: CoreError::UnreadableErrorBody { status, body: shape }, class }
+    Reading::Failed { error: ApiError::UnreadableErrorBody { status, body: shape }.into(), class }
 }
 
-fn read_success(status: u16, body: &str, redactor: &Redactor) -> Reading {
-    /// Meta's answer, read in one pass: `{recipient_id, message_id}`, or an error body.
-    #[derive(Deserialize)]
-    struct Answer<'a> {
-        message_id: Option<Value>,
-        recipient_id: Option<Value>,
-        #[serde(borrow)]
-        error: Option<&'a serde_json::value::RawValue>,
-    }
-    let as_id = |v: Option<Value>| match v {
+fn as_id(value: Option<Value>) -> Option<String> {
+    match value {
         Some(Value::String(s)) if !s.is_empty() => Some(s),
         Some(Value::Number(n)) => Some(n.to_string()),
         _ => None,
-    };
-    match serde_json::from_str::<Answer>(body) {
-        Ok(answer) if answer.error.is_some() => match GraphError::parse(body) {
-            Some(graph) => Reading::Failed {
-                error: CoreError::Api { status, graph: redact_graph(graph, redactor) },
-                class: FailureClass::Permanent,
-            },
-            None => unexpected(status, body),
-        },
-        Ok(answer) => match as_id(answer.message_id) {
-            Some(message_id) => Reading::Accepted { message_id, recipient_id: as_id(answer.recipient_id) },
-            None => unexpected(status, body),
-        },
-        Err(_) => unexpected(status, body),
     }
 }
 
-fn unexpected(status: u16, body: &str) -> Reading {
-    Reading::Failed {
-        error: CoreError::UnexpectedSuccessBody { status, body: body_shape(body) },
-        class: FailureClass::DeliveryUnknown,
+fn read_success(status: u16, body: &str, kind: AnswerKind, changes: bool, redactor: &Redactor) -> Reading {
+    /// The fields any success kind reads, in one pass; an `error` member makes it an error.
+    #[derive(Deserialize)]
+    struct Ids<'a> {
+        message_id: Option<Value>,
+        recipient_id: Option<Value>,
+        attachment_id: Option<Value>,
+        #[serde(borrow)]
+        error: Option<&'a RawValue>,
+    }
+    let unexpected = |expected| Reading::Failed {
+        error: ApiError::UnexpectedSuccessBody { status, body: body_shape(body), expected, changes }.into(),
+        class: if changes { FailureClass::DeliveryUnknown } else { FailureClass::Permanent },
+    };
+    let graph_error = || {
+        GraphError::parse(body).map(|graph| Reading::Failed {
+            error: ApiError::Graph { status, graph: redact_graph(graph, redactor) }.into(),
+            class: FailureClass::Permanent,
+        })
+    };
+    match kind {
+        AnswerKind::MessageId | AnswerKind::RecipientId | AnswerKind::AttachmentId => {
+            let expected = match kind {
+                AnswerKind::MessageId => Expected::MessageId,
+                AnswerKind::RecipientId => Expected::RecipientId,
+                _ => Expected::AttachmentId,
+            };
+            let Ok(ids) = serde_json::from_str::<Ids>(body) else { return unexpected(expected) };
+            if ids.error.is_some() {
+                return graph_error().unwrap_or_else(|| unexpected(expected));
+            }
+            let success = match kind {
+                AnswerKind::MessageId => as_id(ids.message_id)
+                    .map(|message_id| Success::MessageSent { message_id, recipient_id: as_id(ids.recipient_id) }),
+                AnswerKind::RecipientId => as_id(ids.recipient_id).map(|recipient_id| Success::Recipient { recipient_id }),
+                _ => as_id(ids.attachment_id).map(|attachment_id| Success::Attachment { attachment_id }),
+            };
+            success.map_or_else(|| unexpected(expected), Reading::Succeeded)
+        }
+        AnswerKind::Page => {
+            #[derive(Deserialize)]
+            struct Page {
+                data: Option<Vec<Value>>,
+                #[serde(default)]
+                paging: Option<Value>,
+                error: Option<Value>,
+            }
+            let Ok(page) = serde_json::from_str::<Page>(body) else { return unexpected(Expected::List) };
+            if page.error.is_some() {
+                return graph_error().unwrap_or_else(|| unexpected(Expected::List));
+            }
+            let Some(entries) = page.data else { return unexpected(Expected::List) };
+            let data: Option<Vec<Map<String, Value>>> =
+                entries.into_iter().map(|entry| entry.as_object().cloned()).collect();
+            let Some(data) = data else { return unexpected(Expected::List) };
+            // Meta's `next` is a full URL that carries the access token: only its presence
+            // is read. The next request is built from the cursor, token-free.
+            let paging = page.paging.unwrap_or(Value::Null);
+            let after = paging
+                .get("next")
+                .and_then(Value::as_str)
+                .filter(|next| !next.is_empty())
+                .and_then(|_| paging.get("cursors")?.get("after")?.as_str())
+                .filter(|after| !after.is_empty())
+                .map(str::to_string);
+            Reading::Succeeded(Success::Page { data, after })
+        }
+        AnswerKind::Object => match serde_json::from_str::<Value>(body) {
+            Ok(Value::Object(map)) if map.contains_key("error") => {
+                graph_error().unwrap_or_else(|| unexpected(Expected::Object))
+            }
+            Ok(Value::Object(map)) => Reading::Succeeded(Success::Object(map)),
+            _ => unexpected(Expected::Object),
+        },
     }
 }
 

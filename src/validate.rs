@@ -1,12 +1,12 @@
-//! Per-field input rules. Each function takes a parameter value as it arrived from n8n
-//! (any JSON type, since expressions can produce numbers, objects or nothing) and returns
-//! the normalised value to send, or an error naming the field and the fix.
+//! The rules a field's value must follow. Each function takes a parameter value as it
+//! arrived from n8n (any JSON type, since expressions can produce numbers, objects or
+//! nothing) and returns the normalised value to send, or an error naming the field and
+//! the fix. Which rule a field follows is declared in [`crate::fields`].
 
-use crate::error::{is_invisible, quote_for_message, CoreError, Field};
+use crate::error::{is_invisible, quote_for_message, InputError};
+use crate::fields::Field;
 use serde_json::Value;
 
-/// Meta's limit for a text message, in UTF-8 bytes.
-pub const MAX_TEXT_BYTES: usize = 1000;
 /// IGSIDs are 15 to 20 digits today; anything past this is certainly not one.
 pub const MAX_USER_ID_DIGITS: usize = 32;
 /// The largest integer a JavaScript number holds exactly (2^53 - 1).
@@ -25,8 +25,8 @@ pub enum ParamValue {
     Value(Value),
 }
 
-fn invalid(field: Field, problem: String) -> CoreError {
-    CoreError::InvalidField { field, problem }
+fn invalid(field: &'static Field, problem: String) -> InputError {
+    InputError::InvalidField { field, problem }
 }
 
 fn type_name(value: &Value) -> &'static str {
@@ -40,9 +40,8 @@ fn type_name(value: &Value) -> &'static str {
     }
 }
 
-/// The recipient's Instagram-scoped ID: digits only, surrounding whitespace trimmed.
-pub fn user_id(value: &ParamValue) -> Result<String, CoreError> {
-    let field = Field::UserId;
+/// An Instagram-scoped ID: digits only, surrounding whitespace trimmed.
+pub fn igsid(field: &'static Field, value: &ParamValue) -> Result<String, InputError> {
     let required = || {
         invalid(
             field,
@@ -66,7 +65,7 @@ pub fn user_id(value: &ParamValue) -> Result<String, CoreError> {
         ParamValue::Value(value) => value,
     };
     match value {
-        Value::String(text) => user_id_from_text(text),
+        Value::String(text) => igsid_from_text(field, text),
         Value::Number(number) => match number.as_u64() {
             Some(0) => Err(invalid(field, format!("must be a positive IGSID such as {IGSID_EXAMPLE}; got 0"))),
             Some(n) if n <= MAX_EXACT_JS_INTEGER => Ok(n.to_string()),
@@ -97,8 +96,7 @@ pub fn user_id(value: &ParamValue) -> Result<String, CoreError> {
     }
 }
 
-fn user_id_from_text(text: &str) -> Result<String, CoreError> {
-    let field = Field::UserId;
+fn igsid_from_text(field: &'static Field, text: &str) -> Result<String, InputError> {
     let trimmed = text.trim();
     if trimmed.is_empty() {
         return Err(invalid(
@@ -143,15 +141,11 @@ fn user_id_from_text(text: &str) -> Result<String, CoreError> {
     Ok(trimmed.to_string())
 }
 
-/// The text to send: sent exactly as given, so it is checked, never altered.
-pub fn message_text(value: &ParamValue) -> Result<String, CoreError> {
-    let field = Field::MessageText;
+/// Text to send: sent exactly as given, so it is checked, never altered.
+pub fn text(field: &'static Field, max_bytes: usize, value: &ParamValue) -> Result<String, InputError> {
     let value = match value {
         ParamValue::Missing | ParamValue::Value(Value::Null) => {
-            return Err(invalid(
-                field,
-                format!("is required: enter the text to send (1 to {MAX_TEXT_BYTES} bytes)"),
-            ))
+            return Err(invalid(field, format!("is required: enter the text to send (1 to {max_bytes} bytes)")))
         }
         ParamValue::LoneSurrogate => {
             return Err(invalid(
@@ -201,20 +195,135 @@ pub fn message_text(value: &ParamValue) -> Result<String, CoreError> {
             ),
         ));
     }
-    if text.len() > MAX_TEXT_BYTES {
+    if text.len() > max_bytes {
         return Err(invalid(
             field,
             format!(
                 "is {} bytes long in UTF-8 ({} characters); Instagram allows at most \
-                 {MAX_TEXT_BYTES} bytes, so shorten it by {} bytes (emoji and accented letters \
+                 {max_bytes} bytes, so shorten it by {} bytes (emoji and accented letters \
                  take 2 to 4 bytes each)",
                 text.len(),
                 text.chars().count(),
-                text.len() - MAX_TEXT_BYTES
+                text.len() - max_bytes
             ),
         ));
     }
     Ok(text)
+}
+
+/// One of a fixed list of values, matched exactly (n8n's option values are exact).
+pub fn choice(field: &'static Field, values: &[&str], value: &ParamValue) -> Result<String, InputError> {
+    let allowed = || values.iter().map(|v| format!("\"{v}\"")).collect::<Vec<_>>().join(", ");
+    match value {
+        ParamValue::Value(Value::String(text)) if values.contains(&text.as_str()) => Ok(text.clone()),
+        ParamValue::Missing | ParamValue::Value(Value::Null) => {
+            Err(invalid(field, format!("is required: choose one of {}", allowed())))
+        }
+        ParamValue::Value(Value::String(text)) => {
+            Err(invalid(field, format!("must be one of {}; got {}", allowed(), quote_for_message(text))))
+        }
+        ParamValue::LoneSurrogate => {
+            Err(invalid(field, format!("must be one of {}; got text with a broken character", allowed())))
+        }
+        ParamValue::Value(other) => Err(invalid(
+            field,
+            format!("must be one of {}; an expression produced {}", allowed(), type_name(other)),
+        )),
+    }
+}
+
+/// An absolute `https` URL that Meta's servers fetch: no spaces or control characters, no
+/// user name or password, a host name.
+pub fn https_url(field: &'static Field, max_length: usize, value: &ParamValue) -> Result<String, InputError> {
+    const EXAMPLE: &str = "https://example.com/picture.jpg";
+    let text = match value {
+        ParamValue::Missing | ParamValue::Value(Value::Null) => {
+            return Err(invalid(field, format!("is required: enter an https address such as {EXAMPLE}")))
+        }
+        ParamValue::LoneSurrogate => {
+            return Err(invalid(field, "contains a broken character (an unpaired UTF-16 surrogate)".to_string()))
+        }
+        ParamValue::Value(Value::String(text)) => text.trim(),
+        ParamValue::Value(other) => {
+            return Err(invalid(
+                field,
+                format!("must be an https address such as {EXAMPLE}; an expression produced {}", type_name(other)),
+            ))
+        }
+    };
+    if text.is_empty() {
+        return Err(invalid(field, format!("is empty: enter an https address such as {EXAMPLE}")));
+    }
+    let Some(rest) = text.get(..8).filter(|scheme| scheme.eq_ignore_ascii_case("https://")).map(|_| &text[8..]) else {
+        return Err(invalid(
+            field,
+            format!(
+                "must be an absolute https address (Meta fetches only https), such as {EXAMPLE}; got {}",
+                quote_for_message(text)
+            ),
+        ));
+    };
+    if text.len() > max_length {
+        return Err(invalid(field, format!("is {} characters long; at most {max_length} are allowed", text.len())));
+    }
+    if let Some(ch) = text.chars().find(|c| c.is_whitespace() || c.is_control() || is_invisible(*c)) {
+        return Err(invalid(
+            field,
+            format!("contains {} (encode spaces as %20); got {}", describe_char(ch), quote_for_message(text)),
+        ));
+    }
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if authority.contains('@') {
+        return Err(invalid(field, "must not contain a user name or password".to_string()));
+    }
+    let host = authority.rsplit_once(':').map_or(authority, |(host, _port)| host);
+    if host.is_empty() {
+        return Err(invalid(field, format!("has no host name; got {}", quote_for_message(text))));
+    }
+    Ok(text.to_string())
+}
+
+/// A comma-separated list of Graph API field names (`name,username,profile_pic`); blank
+/// means the default list. Spaces around names are dropped; duplicates are refused.
+pub fn field_list(field: &'static Field, default: &str, max_fields: usize, value: &ParamValue) -> Result<String, InputError> {
+    let text = match value {
+        ParamValue::Missing | ParamValue::Value(Value::Null) => return Ok(default.to_string()),
+        ParamValue::Value(Value::String(text)) if text.trim().is_empty() => return Ok(default.to_string()),
+        ParamValue::Value(Value::String(text)) => text.as_str(),
+        ParamValue::LoneSurrogate => {
+            return Err(invalid(field, "contains a broken character (an unpaired UTF-16 surrogate)".to_string()))
+        }
+        ParamValue::Value(other) => {
+            return Err(invalid(
+                field,
+                format!("must be a comma-separated list such as {default}; an expression produced {}", type_name(other)),
+            ))
+        }
+    };
+    let names: Vec<&str> = text.split(',').map(str::trim).collect();
+    if names.len() > max_fields {
+        return Err(invalid(field, format!("lists {} fields; at most {max_fields} are allowed", names.len())));
+    }
+    for (index, name) in names.iter().enumerate() {
+        let well_formed = !name.is_empty()
+            && name.len() <= 64
+            && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        if !well_formed {
+            return Err(invalid(
+                field,
+                format!(
+                    "must be a comma-separated list of field names (lower-case letters, digits and _), such as \
+                     {default}; got {} as field {}",
+                    quote_for_message(name),
+                    index + 1
+                ),
+            ));
+        }
+        if names[..index].contains(name) {
+            return Err(invalid(field, format!("lists {} twice", quote_for_message(name))));
+        }
+    }
+    Ok(names.join(","))
 }
 
 /// C0 controls other than tab, line feed and carriage return, DEL, and C1 controls.
@@ -233,10 +342,23 @@ fn describe_char(ch: char) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fields::{MEDIA_TYPE, MEDIA_URL, MESSAGE_TEXT, PROFILE_FIELDS, USER_ID};
     use serde_json::json;
 
     fn v(value: Value) -> ParamValue {
         ParamValue::Value(value)
+    }
+
+    fn user_id(value: &ParamValue) -> Result<String, InputError> {
+        igsid(&USER_ID, value)
+    }
+
+    fn message_text(value: &ParamValue) -> Result<String, InputError> {
+        text(&MESSAGE_TEXT, 1000, value)
+    }
+
+    fn message(err: InputError) -> String {
+        crate::error::CoreError::Input(err).message()
     }
 
     #[test]
@@ -253,47 +375,35 @@ mod tests {
     #[test]
     fn refuses_numbers_past_two_to_the_53() {
         let err = user_id(&v(json!(17841400000000000u64))).unwrap_err();
-        assert!(err.message().contains("too large for JavaScript"), "{}", err.message());
+        assert!(message(err).contains("too large for JavaScript"));
     }
 
     #[test]
     fn refuses_non_digit_user_ids_naming_field_and_example() {
         for bad in ["abc", "+1784", "-1784", "1.5", "1e5", "17841 400", "1784\u{200B}1"] {
-            let err = user_id(&v(json!(bad))).unwrap_err();
-            let message = err.message();
-            assert!(message.starts_with("User ID "), "{message}");
-            assert!(message.contains("17841400000000000"), "{message}");
-            assert_eq!(err.code(), "invalid_user_id");
+            let text = message(user_id(&v(json!(bad))).unwrap_err());
+            assert!(text.starts_with("User ID "), "{text}");
+            assert!(text.contains("17841400000000000"), "{text}");
         }
     }
 
     #[test]
     fn refuses_leading_zero_and_overlong_ids() {
-        assert!(user_id(&v(json!("0123"))).unwrap_err().message().contains("must not start with 0"));
-        assert!(user_id(&v(json!("1".repeat(33)))).unwrap_err().message().contains("33 digits"));
-    }
-
-    #[test]
-    fn refuses_missing_empty_and_wrongly_typed_user_ids() {
-        for value in [ParamValue::Missing, v(json!(null)), v(json!("")), v(json!("   "))] {
-            assert_eq!(user_id(&value).unwrap_err().code(), "invalid_user_id");
-        }
-        for value in [json!(true), json!([1]), json!({"id": 1}), json!(-5), json!(1.5), json!(0)] {
-            assert_eq!(user_id(&v(value)).unwrap_err().code(), "invalid_user_id");
-        }
+        assert!(message(user_id(&v(json!("0123"))).unwrap_err()).contains("must not start with 0"));
+        assert!(message(user_id(&v(json!("1".repeat(33)))).unwrap_err()).contains("33 digits"));
     }
 
     #[test]
     fn sends_text_exactly_as_given() {
-        let text = "  Hi 👋🏽 مرحبا\n";
-        assert_eq!(message_text(&v(json!(text))).unwrap(), text);
+        let sent = "  Hi 👋🏽 مرحبا\n";
+        assert_eq!(message_text(&v(json!(sent))).unwrap(), sent);
     }
 
     #[test]
     fn text_of_exactly_1000_bytes_passes_and_1001_fails_with_both_sizes() {
         assert!(message_text(&v(json!("a".repeat(1000)))).is_ok());
-        let message = message_text(&v(json!("a".repeat(1001)))).unwrap_err().message();
-        assert!(message.contains("1001 bytes") && message.contains("at most 1000 bytes"), "{message}");
+        let text = message(message_text(&v(json!("a".repeat(1001)))).unwrap_err());
+        assert!(text.contains("1001 bytes") && text.contains("at most 1000 bytes"), "{text}");
     }
 
     #[test]
@@ -301,30 +411,54 @@ mod tests {
         let four_byte = "😀".repeat(250);
         assert!(message_text(&v(json!(four_byte))).is_ok());
         let too_long = format!("{four_byte}a");
-        assert!(message_text(&v(json!(too_long))).unwrap_err().message().contains("1001 bytes"));
-    }
-
-    #[test]
-    fn refuses_empty_whitespace_and_lone_surrogates() {
-        assert!(message_text(&v(json!(""))).unwrap_err().message().contains("is empty"));
-        assert!(message_text(&v(json!(" \n "))).unwrap_err().message().contains("only whitespace"));
-        assert!(message_text(&v(json!("\u{200B}\u{FEFF}"))).unwrap_err().message().contains("invisible"));
-        let message = message_text(&ParamValue::LoneSurrogate).unwrap_err().message();
-        assert!(message.contains("unpaired UTF-16 surrogate"), "{message}");
+        assert!(message(message_text(&v(json!(too_long))).unwrap_err()).contains("1001 bytes"));
     }
 
     #[test]
     fn refuses_control_characters_but_not_line_breaks() {
         assert!(message_text(&v(json!("a\tb\r\nc"))).is_ok());
-        let message = message_text(&v(json!("ab\u{0}c"))).unwrap_err().message();
-        assert!(message.contains("U+0000 at character 3"), "{message}");
+        let text = message(message_text(&v(json!("ab\u{0}c"))).unwrap_err());
+        assert!(text.contains("U+0000 at character 3"), "{text}");
     }
 
     #[test]
-    fn numbers_and_booleans_become_their_text() {
-        assert_eq!(message_text(&v(json!(42))).unwrap(), "42");
-        assert_eq!(message_text(&v(json!(true))).unwrap(), "true");
-        assert!(message_text(&v(json!(["a"]))).unwrap_err().message().contains("a list"));
-        assert!(message_text(&v(json!({}))).unwrap_err().message().contains("an object"));
+    fn choice_accepts_listed_values_only() {
+        assert_eq!(choice(&MEDIA_TYPE, &["image", "video"], &v(json!("video"))).unwrap(), "video");
+        let text = message(choice(&MEDIA_TYPE, &["image", "video"], &v(json!("Image"))).unwrap_err());
+        assert_eq!(text, "Media Type must be one of \"image\", \"video\"; got \"Image\"");
+        assert!(message(choice(&MEDIA_TYPE, &["image"], &ParamValue::Missing).unwrap_err()).contains("is required"));
+    }
+
+    #[test]
+    fn https_url_accepts_absolute_https_only() {
+        let url = |text: &str| https_url(&MEDIA_URL, 2048, &v(json!(text)));
+        assert_eq!(url(" https://cdn.example.com/a.jpg?x=1 ").unwrap(), "https://cdn.example.com/a.jpg?x=1");
+        assert_eq!(url("HTTPS://cdn.example.com:8443/a").unwrap(), "HTTPS://cdn.example.com:8443/a");
+        for (bad, phrase) in [
+            ("http://cdn.example.com/a.jpg", "absolute https"),
+            ("/a.jpg", "absolute https"),
+            ("https://", "no host"),
+            ("https://user:pw@cdn.example.com/a", "user name or password"),
+            ("https://cdn.example.com/a b.jpg", "encode spaces"),
+            ("https://cdn.example.com/\u{200B}", "U+200B"),
+            ("", "is empty"),
+        ] {
+            let text = message(url(bad).unwrap_err());
+            assert!(text.starts_with("Media URL ") && text.contains(phrase), "{bad}: {text}");
+        }
+        let long = format!("https://example.com/{}", "a".repeat(2048));
+        assert!(message(url(&long).unwrap_err()).contains("at most 2048"));
+    }
+
+    #[test]
+    fn field_list_defaults_normalises_and_refuses_bad_names() {
+        let list = |value: ParamValue| field_list(&PROFILE_FIELDS, "name,username", 3, &value);
+        assert_eq!(list(ParamValue::Missing).unwrap(), "name,username");
+        assert_eq!(list(v(json!("  "))).unwrap(), "name,username");
+        assert_eq!(list(v(json!("name, profile_pic"))).unwrap(), "name,profile_pic");
+        assert!(message(list(v(json!("name,name"))).unwrap_err()).contains("twice"));
+        assert!(message(list(v(json!("a,b,c,d"))).unwrap_err()).contains("at most 3"));
+        assert!(message(list(v(json!("name,{id}"))).unwrap_err()).contains("field 2"));
+        assert!(message(list(v(json!("name,,id"))).unwrap_err()).contains("field 2"));
     }
 }

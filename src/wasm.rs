@@ -1,13 +1,16 @@
-//! The JavaScript boundary. Values cross it as JavaScript objects: the core turns them
-//! into JSON with the engine's own `JSON.stringify` (which escapes an unpaired surrogate
-//! instead of replacing it, so the core can refuse it) and hands results back through
-//! `JSON.parse`. One call plans every item of an execution.
+//! The JavaScript boundary: a thin adapter over the same Rust API the tests drive
+//! ([`crate::execution`], [`crate::catalog`], [`crate::proof`], [`crate::signature`]).
+//! Values cross as JavaScript objects. Inputs become JSON with the engine's own
+//! `JSON.stringify` (which escapes an unpaired surrogate instead of replacing it, so the
+//! core can refuse it); results come back through `JSON.parse` of ASCII-only JSON text.
+//! The shapes are the Rust types' serde forms; `js-wrapper/bridge/types.ts` describes
+//! them, and a test checks the two agree.
 
-use crate::clock::iso8601;
 use crate::credentials::RawCredentials;
-use crate::execution::{Execution as CoreExecution, Settled, Verdict};
+use crate::execution::{Abandoned, Answer, Execution as CoreExecution, HttpResponse, TransportFailure};
+use crate::output::to_ascii_json;
 use crate::proof::{AppSecretProof, Authorization};
-use js_sys::JSON;
+use js_sys::{Reflect, JSON};
 use serde::Serialize;
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
@@ -25,6 +28,44 @@ thread_local! {
                 value
             }
         });
+
+    /// Property names of an answer, made once.
+    static KEYS: AnswerKeys = AnswerKeys::new();
+}
+
+struct AnswerKeys {
+    index: JsValue,
+    attempt: JsValue,
+    step: JsValue,
+    response: JsValue,
+    failure: JsValue,
+    now_ms: JsValue,
+    random: JsValue,
+    status: JsValue,
+    headers: JsValue,
+    body: JsValue,
+    code: JsValue,
+    message: JsValue,
+}
+
+impl AnswerKeys {
+    fn new() -> Self {
+        let key = JsValue::from_str;
+        AnswerKeys {
+            index: key("index"),
+            attempt: key("attempt"),
+            step: key("step"),
+            response: key("response"),
+            failure: key("failure"),
+            now_ms: key("nowMs"),
+            random: key("random"),
+            status: key("status"),
+            headers: key("headers"),
+            body: key("body"),
+            code: key("code"),
+            message: key("message"),
+        }
+    }
 }
 
 /// JSON text of any JavaScript value; `null` for what JSON cannot hold (undefined,
@@ -45,131 +86,102 @@ fn from_json(text: &str) -> JsValue {
     JSON::parse(text).unwrap_or(JsValue::NULL)
 }
 
+fn to_js<T: Serialize>(value: &T) -> JsValue {
+    from_json(&to_ascii_json(value))
+}
+
+fn get(target: &JsValue, key: &JsValue) -> JsValue {
+    Reflect::get(target, key).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn number(value: JsValue) -> f64 {
+    value.as_f64().unwrap_or(f64::NAN)
+}
+
+fn text(value: JsValue) -> String {
+    value.as_string().unwrap_or_default()
+}
+
+fn whole(value: JsValue) -> u32 {
+    let n = number(value);
+    if n.is_finite() && n >= 0.0 { n.min(u32::MAX as f64) as u32 } else { 0 }
+}
+
+/// Reads an answer object (`Answer` in types.ts) field by field.
+fn read_answer(value: &JsValue) -> Answer {
+    KEYS.with(|keys| {
+        let response = get(value, &keys.response);
+        let failure = get(value, &keys.failure);
+        let step = get(value, &keys.step);
+        Answer {
+            index: whole(get(value, &keys.index)),
+            attempt: whole(get(value, &keys.attempt)),
+            step: if step.is_object() { serde_json::from_str(&to_json(&step)).ok() } else { None },
+            response: response.is_object().then(|| {
+                let headers = get(&response, &keys.headers);
+                HttpResponse {
+                    status: whole(get(&response, &keys.status)).min(u16::MAX as u32) as u16,
+                    headers: if headers.is_object() {
+                        serde_json::from_str(&to_json(&headers)).unwrap_or_default()
+                    } else {
+                        Default::default()
+                    },
+                    body: text(get(&response, &keys.body)),
+                }
+            }),
+            failure: failure.is_object().then(|| TransportFailure {
+                code: text(get(&failure, &keys.code)),
+                message: text(get(&failure, &keys.message)),
+            }),
+            now_ms: number(get(value, &keys.now_ms)),
+            random: number(get(value, &keys.random)),
+        }
+    })
+}
+
 /// One node execution; see [`crate::execution`]. JavaScript must call `free()` when done.
-///
-/// It crosses the boundary as little as possible: `planCompact` once; per answer from Meta
-/// `settle`/`settleFailure`, answering with a number; `outputs` once.
 #[wasm_bindgen]
 pub struct Execution {
     inner: CoreExecution,
-    last: RefCell<Last>,
-}
-
-/// Details of the last verdict `settle`/`settleFailure` returned as a number.
-#[derive(Default)]
-struct Last {
-    pause_all: bool,
-    usage_percent: Option<f64>,
-    reason: String,
-    error: Option<String>,
-}
-
-/// `settle` answers: this code, or a wait in milliseconds (0 or more) before a resend.
-pub const SETTLED_SENT: f64 = -1.0;
-pub const SETTLED_FAILED: f64 = -2.0;
-
-fn set(target: &js_sys::Object, key: &str, value: &JsValue) {
-    let _ = js_sys::Reflect::set(target, &JsValue::from_str(key), value);
 }
 
 #[wasm_bindgen]
 impl Execution {
-    /// `input`: `{operation, credentials, environment, startedAt, retry, items: [{...params}]}`.
+    /// `input`: `ExecutionInput` in types.ts.
     pub fn start(input: &JsValue) -> Execution {
-        Execution { inner: CoreExecution::start(&to_json(input)), last: RefCell::default() }
+        Execution { inner: CoreExecution::start(&to_json(input)) }
     }
 
-    /// `{setupError?, endpoint: {method, url, headers} | null, bodies: "b0\nb1\n…",
-    /// refused: {"<index>": errorReport}}`: item i's body is line i (empty when refused).
-    #[wasm_bindgen(js_name = planCompact)]
-    pub fn plan_compact(&self) -> JsValue {
-        let plan = self.inner.plan_compact();
-        let out = js_sys::Object::new();
-        if let Some(error) = &plan.setup_error {
-            set(&out, "setupError", &from_json(error));
+    /// `Plan`: the set-up error and the refused items.
+    pub fn plan(&self) -> JsValue {
+        to_js(&self.inner.plan())
+    }
+
+    /// `{request: RequestPlan}` for a valid item, `{refused: ErrorReport}` otherwise.
+    pub fn request(&self, index: u32) -> JsValue {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        enum Planned<'a> {
+            Request(&'a crate::request::HttpRequest),
+            Refused(&'a crate::output::ErrorReport),
         }
-        set(&out, "endpoint", &plan.endpoint.as_deref().map_or(JsValue::NULL, from_json));
-        set(&out, "bodies", &JsValue::from_str(&plan.bodies));
-        set(&out, "refused", &from_json(&plan.refused));
-        out.into()
-    }
-
-    /// Settles item `index` from Meta's answer: [`SETTLED_SENT`], [`SETTLED_FAILED`]
-    /// (details in `lastError`), or the wait in ms before resending (`lastPauseAll`:
-    /// everyone waits). `headersJson`: the `relevantHeaders()` the response had, as JSON.
-    /// `nowMs`: the clock when the answer arrived.
-    #[allow(clippy::too_many_arguments)]
-    pub fn settle(&self, index: u32, attempt: u32, status: u16, headers_json: &str, body: &str, now_ms: f64, random: f64) -> f64 {
-        let settled = self.inner.settle(index as usize, attempt, status, headers_json, body, &iso8601(now_ms), random);
-        self.remember(settled)
-    }
-
-    /// Settles item `index` after a request that got no answer (`code`: ECONNREFUSED,
-    /// ETIMEDOUT, ...). Answers like `settle`.
-    #[wasm_bindgen(js_name = settleFailure)]
-    pub fn settle_failure(&self, index: u32, attempt: u32, code: &str, message: &str, random: f64) -> f64 {
-        let settled = self.inner.settle_failure(index as usize, attempt, code, message, random);
-        self.remember(settled)
-    }
-
-    /// Settles item `index` as failed because an earlier instance trapped on its answer.
-    /// Answers like `settle` (always the failed code).
-    #[wasm_bindgen(js_name = settleInternalFailure)]
-    pub fn settle_internal_failure(&self, index: u32) -> f64 {
-        let settled = self.inner.settle_internal_failure(index as usize);
-        self.remember(settled)
-    }
-
-    #[wasm_bindgen(js_name = lastPauseAll)]
-    pub fn last_pause_all(&self) -> bool {
-        self.last.borrow().pause_all
-    }
-
-    /// Meta's usage report with the last answer, in percent; NaN when it had none.
-    #[wasm_bindgen(js_name = lastUsagePercent)]
-    pub fn last_usage_percent(&self) -> f64 {
-        self.last.borrow().usage_percent.unwrap_or(f64::NAN)
-    }
-
-    /// Why the last answer asks for a resend.
-    #[wasm_bindgen(js_name = lastReason)]
-    pub fn last_reason(&self) -> String {
-        self.last.borrow().reason.clone()
-    }
-
-    /// The error report of the last failure (`{kind, code, message, hint?, httpStatus?, item}`).
-    #[wasm_bindgen(js_name = lastError)]
-    pub fn last_error(&self) -> JsValue {
-        self.last.borrow().error.as_deref().map_or(JsValue::NULL, from_json)
-    }
-
-    /// One output item per input item, in input order.
-    pub fn outputs(&self) -> JsValue {
-        from_json(&self.inner.outputs_json())
-    }
-
-    fn remember(&self, settled: Settled) -> f64 {
-        let mut last = self.last.borrow_mut();
-        last.usage_percent = settled.usage_percent;
-        match settled.verdict {
-            Verdict::Sent { .. } => SETTLED_SENT,
-            Verdict::Retry { after_ms, pause_all, reason } => {
-                last.pause_all = pause_all;
-                last.reason = reason;
-                after_ms as f64
-            }
-            Verdict::Failed { report } => {
-                last.error = serde_json::to_string(&report).ok();
-                SETTLED_FAILED
-            }
+        match self.inner.request(index as usize) {
+            Ok(request) => to_js(&Planned::Request(&request)),
+            Err(report) => to_js(&Planned::Refused(&report)),
         }
     }
 
-    #[wasm_bindgen(js_name = itemCount)]
-    pub fn item_count(&self) -> u32 {
-        self.inner.item_count() as u32
+    /// `Verdict` for an `Answer`.
+    pub fn settle(&self, answer: &JsValue) -> JsValue {
+        from_json(&self.inner.settle(&read_answer(answer)).to_json())
     }
 
+    /// The `ErrorReport` of an item never settled; `why`: `notSent`, `coreFailed` or
+    /// `coreFailedBeforeSending`.
+    pub fn abandon(&self, index: u32, why: &str) -> JsValue {
+        let why = serde_json::from_value(serde_json::Value::from(why)).unwrap_or(Abandoned::NotSent);
+        to_js(&self.inner.abandon(index as usize, why))
+    }
 }
 
 thread_local! {
@@ -198,6 +210,11 @@ enum AuthorizeResult {
     Error { message: String, code: &'static str },
 }
 
+fn setup_error(err: crate::error::SetupError) -> AuthorizeResult {
+    let err = crate::error::CoreError::Setup(err);
+    AuthorizeResult::Error { message: err.message(), code: err.code() }
+}
+
 /// What the credential adds to a request: `{authorization: {headers, qs, graphBase}}`,
 /// or `{error: {message, code}}` when the credential is incomplete.
 #[wasm_bindgen]
@@ -205,32 +222,40 @@ pub fn authorize(credentials: &JsValue) -> JsValue {
     let raw: RawCredentials = serde_json::from_str(&to_json(credentials)).unwrap_or_default();
     let out = match raw.check() {
         Ok(creds) => AuthorizeResult::Authorization(Authorization::new(&creds, &proof_for(&creds))),
-        Err(err) => AuthorizeResult::Error { message: err.message(), code: err.code() },
+        Err(err) => setup_error(err),
     };
-    out.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or(JsValue::NULL)
+    to_js(&out)
 }
 
-/// The package version the core was built as.
-#[wasm_bindgen(js_name = nodeVersion)]
-pub fn node_version() -> String {
-    crate::NODE_VERSION.to_string()
+/// Checks a credential without an execution (the trigger's activation, the credential
+/// test): `{ok: {apiVersion, baseUrl}}` or `{error: {message, code}}`. Never echoes a secret.
+#[wasm_bindgen(js_name = checkCredentials)]
+pub fn check_credentials(credentials: &JsValue) -> JsValue {
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    enum Checked {
+        #[serde(rename_all = "camelCase")]
+        Ok { api_version: String, base_url: String },
+        #[serde(untagged)]
+        Error(AuthorizeResult),
+    }
+    let raw: RawCredentials = serde_json::from_str(&to_json(credentials)).unwrap_or_default();
+    let out = match raw.check() {
+        Ok(creds) => Checked::Ok { api_version: creds.api_version, base_url: creds.base_url },
+        Err(err) => Checked::Error(setup_error(err)),
+    };
+    to_js(&out)
 }
 
-/// The response headers the core reads (lower case, as Node names them); the wrapper
-/// passes these, and only these, to `settle`.
-#[wasm_bindgen(js_name = relevantHeaders)]
-pub fn relevant_headers_names() -> Vec<String> {
-    crate::response::RELEVANT_HEADERS.iter().map(|name| name.to_string()).collect()
+/// Whether `mac` is the HMAC-SHA256 of `message` keyed by `key`, compared in constant time.
+#[wasm_bindgen(js_name = verifyHmacSha256)]
+pub fn verify_hmac_sha256(key: &[u8], message: &[u8], mac: &[u8]) -> bool {
+    crate::signature::verify_hmac_sha256(key, message, mac)
 }
 
-/// The key under which the wrapper reports a parameter n8n could not evaluate.
-#[wasm_bindgen(js_name = parameterErrorKey)]
-pub fn parameter_error_key() -> String {
-    crate::operations::PARAMETER_ERROR_KEY.to_string()
-}
-
-/// The environment variables the product requires; the wrapper reads exactly these.
-#[wasm_bindgen(js_name = requiredEnvironment)]
-pub fn required_environment() -> Vec<String> {
-    crate::environment::REQUIRED.iter().map(|name| name.to_string()).collect()
+/// Everything the core declares (`Catalog` in types.ts): operations, fields, defaults,
+/// limits, labels.
+#[wasm_bindgen]
+pub fn catalog() -> JsValue {
+    from_json(&crate::catalog::catalog_json())
 }

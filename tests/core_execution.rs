@@ -1,7 +1,9 @@
-//! One node execution driven through the JSON boundary of `execution::Execution`: the
-//! request plans, the success and error items, retry decisions and redaction.
+//! One node execution driven through the core's one API (`Execution::start`, `plan`,
+//! `request`, `settle`), the same calls the node makes through the wasm boundary: the
+//! request plans, the success and error items, retry decisions and redaction. Verdicts are
+//! read in the JSON form that crosses the boundary.
 
-use instagram_messaging_core::execution::Execution;
+use instagram_messaging_core::execution::{Answer, Execution, HttpResponse, TransportFailure};
 use instagram_messaging_core::graph_error::{HINTS, RATE_LIMIT_CODES};
 use instagram_messaging_core::retry::{BASE_DELAY_MS, MAX_WAIT_MS};
 use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
@@ -14,6 +16,8 @@ use common::{all_strings, proof_of, SECRET, TOKEN};
 const META_UUID: &str = "0b7e4f3a-2c1d-4e5f-8a9b-0c1d2e3f4a5b";
 const STARTED_AT: &str = "2026-01-01T00:00:00.000Z";
 const NOW: &str = "2026-01-01T00:00:01.234Z";
+/// [`NOW`] in milliseconds since the Unix epoch, as the wrapper passes its clock.
+const NOW_MS: f64 = 1_767_225_601_234.0;
 const USER_A: &str = "17841400000000001";
 const USER_B: &str = "17841400000000002";
 const USER_C: &str = "17841400000000003";
@@ -65,8 +69,25 @@ fn parse(text: &str) -> Value {
     serde_json::from_str(text).unwrap_or_else(|err| panic!("output is not JSON ({err}): {text}"))
 }
 
+/// The plan as one JSON document: the set-up error, and per item its first request
+/// (`send`) or its refusal (`refused`).
+fn plan_text(execution: &Execution) -> String {
+    let plan = execution.plan();
+    let items: Vec<Value> = (0..execution.item_count())
+        .map(|index| match execution.request(index) {
+            Ok(request) => json!({ "send": serde_json::to_value(&request).unwrap() }),
+            Err(report) => json!({ "refused": serde_json::to_value(&report).unwrap() }),
+        })
+        .collect();
+    let mut document = json!({ "items": items, "refused": serde_json::to_value(&plan.refused).unwrap() });
+    if let Some(setup) = plan.setup_error {
+        document["setupError"] = serde_json::to_value(&setup).unwrap();
+    }
+    document.to_string()
+}
+
 fn plan(execution: &Execution) -> Value {
-    parse(&execution.plan_json())
+    parse(&plan_text(execution))
 }
 
 fn plan_items(execution: &Execution) -> Vec<Value> {
@@ -78,13 +99,52 @@ fn sent_request(execution: &Execution, index: usize) -> Value {
     items[index].get("send").unwrap_or_else(|| panic!("item {index} is not sent: {}", items[index])).clone()
 }
 
+/// The JSON body of item `index`'s request.
+fn sent_body(execution: &Execution, index: usize) -> Value {
+    let request = sent_request(execution, index);
+    assert_eq!(request["body"]["kind"], "json", "{request}");
+    serde_json::from_str(request["body"]["text"].as_str().unwrap()).unwrap()
+}
+
 fn refusal(execution: &Execution, index: usize) -> Value {
     let items = plan_items(execution);
     items[index].get("refused").unwrap_or_else(|| panic!("item {index} is not refused: {}", items[index])).clone()
 }
 
+/// Settles item `index` with Meta's response; the verdict as JSON text.
+#[allow(clippy::too_many_arguments)]
+fn respond(execution: &Execution, index: usize, attempt: u32, status: u16, headers: &str, body: &str, now_ms: f64, random: f64) -> String {
+    let answer = Answer {
+        index: index as u32,
+        attempt,
+        step: None,
+        response: Some(HttpResponse {
+            status,
+            headers: serde_json::from_str(headers).unwrap_or_default(),
+            body: body.to_string(),
+        }),
+        failure: None,
+        now_ms,
+        random,
+    };
+    execution.settle(&answer).to_json()
+}
+
+/// Settles item `index` after a request that got no response; the verdict as JSON text.
+fn fail(execution: &Execution, index: usize, attempt: u32, code: &str, message: &str, random: f64) -> String {
+    let answer = Answer {
+        index: index as u32,
+        attempt,
+        failure: Some(TransportFailure { code: code.to_string(), message: message.to_string() }),
+        now_ms: NOW_MS,
+        random,
+        ..Answer::default()
+    };
+    execution.settle(&answer).to_json()
+}
+
 fn settle_text(execution: &Execution, attempt: u32, status: u16, headers: &Value, body: &str) -> String {
-    execution.settle_response(0, attempt, status, &headers.to_string(), body, NOW, 0.5)
+    respond(execution, 0, attempt, status, &headers.to_string(), body, NOW_MS, 0.5)
 }
 
 fn settle(execution: &Execution, attempt: u32, status: u16, headers: &Value, body: &str) -> Value {
@@ -172,16 +232,17 @@ fn plans_a_post_to_me_messages_with_json_headers_and_exact_body() {
     assert_eq!(request["url"], "https://graph.facebook.com/v18.0/me/messages");
     assert_eq!(request["headers"], json!({"content-type": "application/json", "accept": "application/json"}));
     assert_eq!(
-        request["body"].as_str().unwrap(),
-        r#"{"recipient":{"id":"17841400000000001"},"message":{"text":"Hello"}}"#
+        request["body"],
+        json!({"kind": "json", "text": r#"{"recipient":{"id":"17841400000000001"},"message":{"text":"Hello"}}"#})
     );
-    assert_eq!(request.as_object().unwrap().len(), 4, "{request}");
+    assert_eq!(request["rateClass"], "send");
+    assert_eq!(request.as_object().unwrap().len(), 5, "{request}");
 }
 
 #[test]
 fn request_plan_never_carries_credentials() {
     let execution = start_one();
-    let text = execution.plan_json();
+    let text = plan_text(&execution);
     assert_no_secrets(&text);
     assert!(!text.contains("appsecret_proof") && !text.contains("Bearer"), "{text}");
 }
@@ -190,7 +251,7 @@ fn request_plan_never_carries_credentials() {
 fn escapes_quotes_backslashes_and_line_breaks_and_keeps_emoji_and_non_bmp_text_in_the_body() {
     let text = "Say \"hi\" \\ to 😀𝔘👩‍👩‍👧\nline two\r\n\ttabbed – café \u{2028}end";
     let execution = start(&input_with(json!([{"userId": USER_A, "messageText": text}])));
-    let body = sent_request(&execution, 0)["body"].as_str().unwrap().to_string();
+    let body = sent_request(&execution, 0)["body"]["text"].as_str().unwrap().to_string();
     // Written by hand: JSON escapes for ", \, newline, carriage return and tab; every
     // other character (emoji, non-BMP, ZWJ sequences, U+2028) travels as UTF-8.
     let expected = "{\"recipient\":{\"id\":\"17841400000000001\"},\"message\":{\"text\":\
@@ -207,14 +268,14 @@ fn escaped_surrogate_pair_in_input_arrives_as_one_emoji() {
         .to_string()
         .replace("@@TEXT@@", r"a\ud83d\ude00b");
     let execution = Execution::start(&raw);
-    let body: Value = serde_json::from_str(sent_request(&execution, 0)["body"].as_str().unwrap()).unwrap();
+    let body = sent_body(&execution, 0);
     assert_eq!(body["message"]["text"], "a😀b");
 }
 
 #[test]
 fn message_text_is_sent_exactly_as_given_including_surrounding_spaces() {
     let execution = start(&input_with(json!([{"userId": USER_A, "messageText": "  padded  \n"}])));
-    let body: Value = serde_json::from_str(sent_request(&execution, 0)["body"].as_str().unwrap()).unwrap();
+    let body = sent_body(&execution, 0);
     assert_eq!(body["message"]["text"], "  padded  \n");
 }
 
@@ -224,8 +285,8 @@ fn user_id_is_trimmed_and_a_safe_number_becomes_its_digits() {
         {"userId": format!("  {USER_B}\n"), "messageText": "a"},
         {"userId": 1234567890123456u64, "messageText": "b"}
     ])));
-    let first: Value = serde_json::from_str(sent_request(&execution, 0)["body"].as_str().unwrap()).unwrap();
-    let second: Value = serde_json::from_str(sent_request(&execution, 1)["body"].as_str().unwrap()).unwrap();
+    let first = sent_body(&execution, 0);
+    let second = sent_body(&execution, 1);
     assert_eq!(first["recipient"]["id"], USER_B);
     assert_eq!(second["recipient"]["id"], "1234567890123456");
 }
@@ -265,14 +326,15 @@ fn missing_version_and_base_url_default_to_v18_on_graph_facebook_com() {
 fn success_item_has_exactly_the_documented_fields_in_order() {
     let text = settle_text(&start_one(), 1, 200, &json!({}), &success_body("mid.abc123"));
     #[derive(Deserialize)]
-    struct Sent<'a> {
+    struct Done<'a> {
         outcome: String,
         #[serde(borrow)]
-        item: &'a RawValue,
+        outputs: Vec<&'a RawValue>,
     }
-    let sent: Sent = serde_json::from_str(&text).unwrap();
-    assert_eq!(sent.outcome, "sent");
-    let keys: OrderedKeys = serde_json::from_str(sent.item.get()).unwrap();
+    let done: Done = serde_json::from_str(&text).unwrap();
+    assert_eq!(done.outcome, "done");
+    assert_eq!(done.outputs.len(), 1);
+    let keys: OrderedKeys = serde_json::from_str(done.outputs[0].get()).unwrap();
     assert_eq!(
         keys.0,
         [
@@ -292,8 +354,8 @@ fn success_item_has_exactly_the_documented_fields_in_order() {
 #[test]
 fn success_item_values_come_from_input_response_clock_and_proof() {
     let settled = settle(&start_one(), 1, 200, &json!({}), &success_body("mid.abc123"));
-    assert_outcome(&settled, "sent");
-    let item = &settled["item"];
+    assert_outcome(&settled, "done");
+    let item = &settled["outputs"][0];
     assert_eq!(item["success"], true);
     assert_eq!(item["operation"], "sendMessage");
     assert_eq!(item["userId"], USER_A);
@@ -302,13 +364,13 @@ fn success_item_values_come_from_input_response_clock_and_proof() {
     assert_eq!(item["sentAt"], NOW);
     assert_eq!(item["timestamp"], STARTED_AT);
     assert_eq!(item["appSecretProofUsed"], format!("{}…", &full_proof()[..8]));
-    assert!(settled.get("usagePercent").is_none(), "{settled}");
+    assert!(settled["usagePercent"].is_null(), "{settled}");
 }
 
 #[test]
 fn node_version_equals_the_version_in_package_json() {
     let settled = settle(&start_one(), 1, 200, &json!({}), &success_body("mid.1"));
-    assert_eq!(settled["item"]["nodeVersion"], package_json_version());
+    assert_eq!(settled["outputs"][0]["nodeVersion"], package_json_version());
     assert_eq!(instagram_messaging_core::NODE_VERSION, package_json_version());
 }
 
@@ -321,14 +383,14 @@ fn success_item_never_shows_the_full_proof_or_secrets() {
 #[test]
 fn numeric_message_id_is_reported_as_text() {
     let settled = settle(&start_one(), 1, 200, &json!({}), r#"{"recipient_id":"1","message_id":12345}"#);
-    assert_eq!(settled["item"]["messageId"], "12345");
+    assert_eq!(settled["outputs"][0]["messageId"], "12345");
 }
 
 #[test]
 fn app_usage_header_is_reported_with_the_success() {
     let headers = json!({"X-App-Usage": r#"{"call_count":42,"total_time":7,"total_cputime":3}"#});
     let settled = settle(&start_one(), 1, 200, &headers, &success_body("mid.1"));
-    assert_outcome(&settled, "sent");
+    assert_outcome(&settled, "done");
     assert_eq!(settled["usagePercent"], 42.0);
 }
 
@@ -338,10 +400,10 @@ fn each_item_is_settled_with_its_own_parameters() {
         {"userId": USER_A, "messageText": "first"},
         {"userId": USER_B, "messageText": "second"}
     ])));
-    let second = parse(&execution.settle_response(1, 1, 200, "{}", &success_body("mid.2"), NOW, 0.1));
-    assert_eq!(second["item"]["userId"], USER_B);
-    assert_eq!(second["item"]["messageText"], "second");
-    assert_eq!(second["item"]["messageId"], "mid.2");
+    let second = parse(&respond(&execution, 1, 1, 200, "{}", &success_body("mid.2"), NOW_MS, 0.1));
+    assert_eq!(second["outputs"][0]["userId"], USER_B);
+    assert_eq!(second["outputs"][0]["messageText"], "second");
+    assert_eq!(second["outputs"][0]["messageId"], "mid.2");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -370,13 +432,13 @@ fn assert_setup_error_everywhere(input: Value, code: &str) -> Value {
     assert_eq!(items.len(), 3);
     for (index, item) in items.iter().enumerate() {
         assert_eq!(item["refused"], setup, "item {index}");
-        let settled = parse(&execution.settle_response(index, 1, 200, "{}", &success_body("mid.x"), NOW, 0.5));
+        let settled = parse(&respond(&execution, index, 1, 200, "{}", &success_body("mid.x"), NOW_MS, 0.5));
         assert_outcome(&settled, "failed");
         assert_eq!(settled["error"], setup, "item {index} settles with the setup error");
-        let transport = parse(&execution.settle_transport_failure(index, 1, "ECONNREFUSED", "refused", 0.5));
+        let transport = parse(&fail(&execution, index, 1, "ECONNREFUSED", "refused", 0.5));
         assert_eq!(transport["error"], setup);
     }
-    assert_no_secrets(&execution.plan_json());
+    assert_no_secrets(&plan_text(&execution));
     setup
 }
 
@@ -489,7 +551,7 @@ fn malformed_call_fields_refuse_every_item_instead_of_dropping_them() {
         for item in items {
             assert_eq!(item["refused"], plan["setupError"], "{case}");
         }
-        let settled = parse(&execution.settle_response(2, 1, 200, "{}", &success_body("m"), NOW, 0.5));
+        let settled = parse(&respond(&execution, 2, 1, 200, "{}", &success_body("m"), NOW_MS, 0.5));
         assert_eq!(settled["error"]["code"], "bad_call", "{case}");
     }
 }
@@ -538,7 +600,7 @@ fn invalid_items_are_refused_by_index_while_valid_items_are_planned() {
     let items = plan_items(&execution);
     assert_eq!(items.len(), 8);
 
-    let body_of = |i: usize| -> Value { serde_json::from_str(items[i]["send"]["body"].as_str().unwrap()).unwrap() };
+    let body_of = |i: usize| -> Value { serde_json::from_str(items[i]["send"]["body"]["text"].as_str().unwrap()).unwrap() };
     assert_eq!(body_of(0)["recipient"]["id"], USER_A);
     assert_eq!(body_of(0)["message"]["text"], "zero");
     assert_eq!(body_of(2)["recipient"]["id"], USER_B);
@@ -570,7 +632,7 @@ fn invalid_items_are_refused_by_index_while_valid_items_are_planned() {
     assert!(refused(6)["message"].as_str().unwrap().contains("is required"));
 
     // A refused item settles with its own refusal, not a send.
-    let settled = parse(&execution.settle_response(1, 1, 200, "{}", &success_body("mid.x"), NOW, 0.5));
+    let settled = parse(&respond(&execution, 1, 1, 200, "{}", &success_body("mid.x"), NOW_MS, 0.5));
     assert_outcome(&settled, "failed");
     assert_eq!(settled["error"], refused(1));
 }
@@ -704,7 +766,7 @@ fn malformed_parameter_error_still_refuses_the_item() {
 
 #[test]
 fn settling_an_item_that_does_not_exist_is_a_bad_call() {
-    let settled = parse(&start_one().settle_response(7, 1, 200, "{}", &success_body("m"), NOW, 0.5));
+    let settled = parse(&respond(&start_one(), 7, 1, 200, "{}", &success_body("m"), NOW_MS, 0.5));
     assert_outcome(&settled, "failed");
     assert_eq!(settled["error"]["code"], "bad_call");
     assert!(settled["error"]["message"].as_str().unwrap().contains("item 7 does not exist"));
@@ -974,7 +1036,9 @@ fn five_megabyte_html_on_5xx_gives_a_short_delivery_unknown_error() {
     assert_body_not_echoed(&text);
     assert!(text.len() < 4096, "output is {} bytes", text.len());
     let settled = parse(&text);
-    assert_eq!(settled["error"]["kind"], "deliveryUnknown");
+    // Meta's answer, after which it is unknown whether the message went out.
+    assert_eq!(settled["error"]["kind"], "api");
+    assert_eq!(settled["error"]["deliveryUnknown"], true);
     assert!(settled["error"]["message"].as_str().unwrap().contains("HTTP 502"));
 }
 
@@ -1025,7 +1089,8 @@ fn server_error_without_graph_body_is_delivery_unknown_and_not_retried_by_defaul
         let settled = settle(&start_one(), 1, status, &json!({}), body);
         assert_outcome(&settled, "failed");
         let error = &settled["error"];
-        assert_eq!(error["kind"], "deliveryUnknown", "{status}: {settled}");
+        assert_eq!(error["kind"], "api", "{status}: {settled}");
+        assert_eq!(error["deliveryUnknown"], true, "{status}: {settled}");
         assert_eq!(error["code"], "delivery_unknown");
         assert_eq!(error["item"]["deliveryUnknown"], true);
         assert_eq!(error["item"]["retryable"], false);
@@ -1195,7 +1260,7 @@ fn backoff_doubles_with_each_retry() {
     let body = graph_body(json!({"message": "Temporary", "code": 2}));
     for (attempt, ceiling) in [(1, BASE_DELAY_MS), (2, 2 * BASE_DELAY_MS), (3, 4 * BASE_DELAY_MS)] {
         for random in [0.0, 0.5, 0.999] {
-            let settled = parse(&start_one().settle_response(0, attempt, 500, "{}", &body, NOW, random));
+            let settled = parse(&respond(&start_one(), 0, attempt, 500, "{}", &body, NOW_MS, random));
             let after = settled["afterMs"].as_u64().unwrap();
             assert!((ceiling / 2..=ceiling).contains(&after), "attempt {attempt}, random {random}: {after}");
         }
@@ -1241,7 +1306,7 @@ fn permanent_errors_are_not_retried_even_on_first_attempt() {
 // ---------------------------------------------------------------------------------------
 
 fn transport(execution: &Execution, attempt: u32, code: &str, message: &str) -> Value {
-    parse(&execution.settle_transport_failure(0, attempt, code, message, 0.5))
+    parse(&fail(execution, 0, attempt, code, message, 0.5))
 }
 
 #[test]
@@ -1272,7 +1337,8 @@ fn reset_timeout_and_unknown_failures_leave_delivery_unknown_and_are_not_retried
         let settled = transport(&start_one(), 1, code, "socket hang up");
         assert_outcome(&settled, "failed");
         let error = &settled["error"];
-        assert_eq!(error["kind"], "deliveryUnknown", "{code}: {settled}");
+        assert_eq!(error["kind"], "transport", "{code}: {settled}");
+        assert_eq!(error["deliveryUnknown"], true, "{code}: {settled}");
         assert_eq!(error["item"]["deliveryUnknown"], true);
         assert_eq!(error["item"]["retryable"], false);
         assert!(error["message"].as_str().unwrap().starts_with("Delivery unknown"), "{settled}");
@@ -1359,7 +1425,7 @@ fn access_token_in_a_url_inside_an_error_message_is_redacted() {
 fn transport_message_echoing_secrets_is_redacted_when_retried_and_when_failed() {
     let message = format!("request to https://x/?access_token={TOKEN} failed: Authorization: Bearer {TOKEN}; {}", echoing_message());
     for (code, outcome) in [("ECONNREFUSED", "retry"), ("ECONNRESET", "failed")] {
-        let text = start_one().settle_transport_failure(0, 1, code, &message, 0.5);
+        let text = fail(&start_one(), 0, 1, code, &message, 0.5);
         assert_no_secrets(&text);
         assert!(text.contains("[redacted]"), "{text}");
         assert_outcome(&parse(&text), outcome);
@@ -1368,7 +1434,7 @@ fn transport_message_echoing_secrets_is_redacted_when_retried_and_when_failed() 
 
 #[test]
 fn transport_code_echoing_a_secret_is_redacted() {
-    let text = start_one().settle_transport_failure(0, 1, &format!("E{SECRET}"), "oops", 0.5);
+    let text = fail(&start_one(), 0, 1, &format!("E{SECRET}"), "oops", 0.5);
     assert_no_secrets(&text);
 }
 
@@ -1377,7 +1443,7 @@ fn long_transport_message_cut_in_the_middle_of_a_secret_leaks_no_part_of_it() {
     // The token sits across the point where long client messages are shortened.
     for padding in [250, 280, 290, 295, 299] {
         let message = format!("{}{TOKEN} trailing text", "x".repeat(padding));
-        let text = start_one().settle_transport_failure(0, 1, "ECONNRESET", &message, 0.5);
+        let text = fail(&start_one(), 0, 1, "ECONNRESET", &message, 0.5);
         assert_no_secrets(&text);
         assert_no_secret_fragments(&text);
     }
@@ -1389,7 +1455,7 @@ fn parameter_error_echoing_secrets_is_redacted() {
         "parameter": format!("userId {SECRET}"),
         "message": format!("Expression failed: {}", echoing_message())
     }}])));
-    let text = execution.plan_json();
+    let text = plan_text(&execution);
     assert_no_secrets(&text);
     assert!(text.contains("[redacted]"));
 }
@@ -1400,7 +1466,7 @@ fn long_parameter_error_cut_in_the_middle_of_a_secret_leaks_no_part_of_it() {
         "parameter": "userId",
         "message": format!("{}{TOKEN}", "y".repeat(270))
     }}])));
-    let text = execution.plan_json();
+    let text = plan_text(&execution);
     assert_no_secrets(&text);
     assert_no_secret_fragments(&text);
 }
@@ -1409,7 +1475,7 @@ fn long_parameter_error_cut_in_the_middle_of_a_secret_leaks_no_part_of_it() {
 fn malformed_credentials_are_refused_without_echoing_them() {
     let mut input = input_with(three_items());
     input["credentials"]["accessToken"] = json!("EAA secret with spaces");
-    let text = start(&input).plan_json();
+    let text = plan_text(&start(&input));
     assert!(!text.contains("EAA secret with spaces"), "{text}");
     assert_eq!(plan(&start(&input))["setupError"]["code"], "malformed_access_token");
 }

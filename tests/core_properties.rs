@@ -1,11 +1,12 @@
 #![cfg(not(target_arch = "wasm32"))]
-//! Properties of the core over arbitrary input: it never panics, every output is JSON,
-//! every input item gets exactly one plan, the field rules hold exactly, and no secret
-//! echoed by Meta or the HTTP client survives into an output.
+//! Properties of the core over arbitrary input, through the one API the node uses
+//! (`Execution::start`, `plan`, `request`, `settle`): it never panics, every output is
+//! JSON, every input item gets exactly one plan, the field rules hold exactly, and no
+//! secret echoed by Meta or the HTTP client survives into an output.
+//!
+//! Limits are written here as numbers, not read from the crate, so a changed limit fails.
 
-use instagram_messaging_core::execution::Execution;
-use instagram_messaging_core::retry::{BASE_DELAY_MS, MAX_MAX_RETRIES, MAX_WAIT_MS};
-use instagram_messaging_core::validate::{self, ParamValue, MAX_TEXT_BYTES};
+use instagram_messaging_core::execution::{Answer, Execution, HttpResponse, TransportFailure};
 use proptest::prelude::*;
 use proptest::test_runner::Config as ProptestConfig;
 use serde_json::{json, Map, Value};
@@ -14,6 +15,12 @@ const CASES: u32 = 2_000;
 mod common;
 use common::{all_strings, proof_of, SECRET, TOKEN};
 const META_UUID: &str = "0b7e4f3a-2c1d-4e5f-8a9b-0c1d2e3f4a5b";
+/// Meta's limit for a text message, in UTF-8 bytes.
+const MAX_TEXT_BYTES: usize = 1000;
+/// The node's cap on retries, its longest single wait, and the backoff base, in ms.
+const MAX_MAX_RETRIES: u32 = 10;
+const MAX_WAIT_MS: u64 = 60_000;
+const BASE_DELAY_MS: u64 = 500;
 /// Stands for a lone UTF-16 surrogate escape: `json!` cannot express one, so the
 /// serialised input has this replaced by a raw `\ud83d`-style escape.
 const LONE: &str = "@@LONE-SURROGATE@@";
@@ -31,6 +38,66 @@ fn parse(text: &str) -> Value {
 
 fn with_lone_surrogates(text: String, pick: usize) -> String {
     text.replace(LONE, LONE_ESCAPES[pick % LONE_ESCAPES.len()])
+}
+
+/// The plan as one JSON document: the set-up error, and per item its first request
+/// (`send`) or its refusal (`refused`).
+fn plan_text(execution: &Execution) -> String {
+    let plan = execution.plan();
+    let items: Vec<Value> = (0..execution.item_count())
+        .map(|index| match execution.request(index) {
+            Ok(request) => json!({ "send": serde_json::to_value(&request).unwrap() }),
+            Err(report) => json!({ "refused": serde_json::to_value(&report).unwrap() }),
+        })
+        .collect();
+    assert_eq!(plan.item_count as usize, items.len());
+    assert_eq!(plan.refused.len(), items.iter().filter(|item| item.get("refused").is_some()).count());
+    let mut document = json!({ "items": items });
+    if let Some(setup) = plan.setup_error {
+        document["setupError"] = serde_json::to_value(&setup).unwrap();
+    }
+    document.to_string()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn respond(execution: &Execution, index: usize, attempt: u32, status: u16, headers: &str, body: &str, now_ms: f64, random: f64) -> String {
+    let answer = Answer {
+        index: index as u32,
+        attempt,
+        step: None,
+        response: Some(HttpResponse { status, headers: serde_json::from_str(headers).unwrap_or_default(), body: body.to_string() }),
+        failure: None,
+        now_ms,
+        random,
+    };
+    execution.settle(&answer).to_json()
+}
+
+fn fail(execution: &Execution, index: usize, attempt: u32, code: &str, message: &str, random: f64) -> String {
+    let answer = Answer {
+        index: index as u32,
+        attempt,
+        failure: Some(TransportFailure { code: code.to_string(), message: message.to_string() }),
+        now_ms: 0.0,
+        random,
+        ..Answer::default()
+    };
+    execution.settle(&answer).to_json()
+}
+
+/// Plans one sendMessage item with these parameters: its request body, or its error message.
+fn plan_one(user_id: Value, text: Value) -> Result<Value, String> {
+    let input = json!({
+        "operation": "sendMessage",
+        "credentials": {"accessToken": TOKEN, "appSecret": SECRET},
+        "environment": {"N8N_META_UUID": META_UUID},
+        "items": [{"userId": user_id, "messageText": text}]
+    });
+    let execution = Execution::start(&input.to_string());
+    match execution.request(0) {
+        Ok(request) => Ok(serde_json::from_str(request.json_body().expect("a JSON body")).unwrap()),
+        Err(report) => Err(report.message),
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -216,7 +283,7 @@ fn valid_execution(items: usize, max_retries: u32, retry_unknown: bool) -> Execu
 fn check_settlement(text: &str, attempt: u32, max_retries: u32) -> Value {
     let settled = parse(text);
     match settled["outcome"].as_str() {
-        Some("sent") => assert!(settled["item"].is_object(), "{text}"),
+        Some("done") => assert!(settled["outputs"][0].is_object(), "{text}"),
         Some("retry") => {
             let after = settled["afterMs"].as_u64().unwrap_or_else(|| panic!("{text}"));
             assert!(after <= MAX_WAIT_MS + BASE_DELAY_MS / 2, "waits {after} ms: {text}");
@@ -297,7 +364,7 @@ proptest! {
         any::<String>().prop_map(|s| format!("{{\"items\":[{s}]}}")),
     ]) {
         let execution = Execution::start(&input);
-        let plan = parse(&execution.plan_json());
+        let plan = parse(&plan_text(&execution));
         let planned = plan["items"].as_array().expect("items list").len();
         prop_assert_eq!(planned, execution.item_count());
         let expected = serde_json::from_str::<Value>(&input)
@@ -306,8 +373,8 @@ proptest! {
             .unwrap_or(0);
         prop_assert_eq!(planned, expected);
         for index in 0..planned + 1 {
-            check_settlement(&execution.settle_response(index, 1, 200, "{}", "{\"message_id\":\"m\"}", "now", 0.5), 1, 3);
-            check_settlement(&execution.settle_transport_failure(index, 1, "ECONNRESET", &input, 0.5), 1, 3);
+            check_settlement(&respond(&execution, index, 1, 200, "{}", "{\"message_id\":\"m\"}", 0.0, 0.5), 1, 3);
+            check_settlement(&fail(&execution, index, 1, "ECONNRESET", &input, 0.5), 1, 3);
         }
     }
 
@@ -322,7 +389,7 @@ proptest! {
         let expected_items = input.get("items").and_then(Value::as_array).map_or(0, Vec::len);
         let text = with_lone_surrogates(input.to_string(), pick);
         let execution = Execution::start(&text);
-        let plan = parse(&execution.plan_json());
+        let plan = parse(&plan_text(&execution));
         let items = plan["items"].as_array().expect("items list");
         prop_assert_eq!(items.len(), expected_items, "input: {}", text);
         prop_assert_eq!(execution.item_count(), expected_items);
@@ -335,8 +402,8 @@ proptest! {
         let max_retries = input["retry"]["maxRetries"].as_u64().map_or(3, |m| m as u32);
         for index in 0..expected_items + 1 {
             for attempt in [1, 4] {
-                check_settlement(&execution.settle_response(index, attempt, status, "{}", &body, "now", random), attempt, max_retries);
-                check_settlement(&execution.settle_transport_failure(index, attempt, "ECONNREFUSED", &body, random), attempt, max_retries);
+                check_settlement(&respond(&execution, index, attempt, status, "{}", &body, 0.0, random), attempt, max_retries);
+                check_settlement(&fail(&execution, index, attempt, "ECONNREFUSED", &body, random), attempt, max_retries);
             }
         }
     }
@@ -348,18 +415,23 @@ proptest! {
         status in prop_oneof![any::<u16>(), prop::sample::select(vec![200u16, 400, 429, 500, 503])],
         headers in arb_headers_json(),
         body in arb_body(),
-        now in any::<String>(),
+        now_ms in prop_oneof![any::<f64>(), 0.0..4e12f64],
         random in any::<f64>(),
         max_retries in 0u32..12,
         retry_unknown in any::<bool>(),
     ) {
         let execution = valid_execution(2, max_retries, retry_unknown);
-        let text = execution.settle_response(index, attempt, status, &headers, &body, &now, random);
+        let text = respond(&execution, index, attempt, status, &headers, &body, now_ms, random);
         let settled = check_settlement(&text, attempt, max_retries);
-        if settled["outcome"] == "sent" {
+        if settled["outcome"] == "done" {
             prop_assert!((200..300).contains(&status), "sent on HTTP {}", status);
             prop_assert!(index < 2);
-            prop_assert_eq!(&settled["item"]["sentAt"], &Value::String(now.clone()));
+            // ISO-8601 like JavaScript's toISOString, whatever the clock said.
+            let sent_at = settled["outputs"][0]["sentAt"].as_str().unwrap_or_default().as_bytes().to_vec();
+            prop_assert!(
+                sent_at.len() == 24 && sent_at[10] == b'T' && sent_at[19] == b'.' && sent_at[23] == b'Z',
+                "sentAt {:?}", String::from_utf8_lossy(&sent_at)
+            );
         }
         if settled["outcome"] == "retry" && settled["pauseAll"] == true {
             // Only throttling pauses everyone.
@@ -383,9 +455,9 @@ proptest! {
         retry_unknown in any::<bool>(),
     ) {
         let execution = valid_execution(2, max_retries, retry_unknown);
-        let text = execution.settle_transport_failure(index, attempt, &code, &message, random);
+        let text = fail(&execution, index, attempt, &code, &message, random);
         let settled = check_settlement(&text, attempt, max_retries);
-        prop_assert!(settled["outcome"] != "sent", "{}", text);
+        prop_assert!(settled["outcome"] != "done", "{}", text);
         if settled["outcome"] == "retry" {
             prop_assert_eq!(&settled["pauseAll"], &Value::Bool(false));
         }
@@ -400,20 +472,20 @@ proptest! {
             "[0-9a]{1,20}",
         ]
     ) {
-        let result = validate::user_id(&ParamValue::Value(Value::String(text.clone())));
+        let result = plan_one(Value::String(text.clone()), json!("hi"));
         let trimmed = text.trim();
         let valid = !trimmed.is_empty()
             && trimmed.bytes().all(|b| b.is_ascii_digit())
             && !trimmed.starts_with('0')
             && trimmed.len() <= 32;
         match result {
-            Ok(id) => {
+            Ok(body) => {
                 prop_assert!(valid, "accepted {:?}", text);
-                prop_assert_eq!(id, trimmed);
+                prop_assert_eq!(&body["recipient"]["id"], &Value::String(trimmed.to_string()));
             }
-            Err(err) => {
-                prop_assert!(!valid, "refused {:?}: {}", text, err.message());
-                prop_assert!(err.message().starts_with("User ID "), "{}", err.message());
+            Err(message) => {
+                prop_assert!(!valid, "refused {:?}: {}", text, message);
+                prop_assert!(message.starts_with("User ID "), "{}", message);
             }
         }
     }
@@ -427,31 +499,28 @@ proptest! {
             "\\PC{240,260}",
         ]
     ) {
-        let result = validate::message_text(&ParamValue::Value(Value::String(text.clone())));
+        let result = plan_one(json!("17841400000000001"), Value::String(text.clone()));
         let sendable = !text.trim().is_empty()
             && !text.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
             && text.len() <= MAX_TEXT_BYTES;
         match result {
-            Ok(sent) => {
+            Ok(body) => {
                 prop_assert!(sendable, "accepted {:?}", text);
-                prop_assert_eq!(sent, text, "text is sent exactly as given");
+                prop_assert_eq!(&body["message"]["text"], &Value::String(text.clone()), "text is sent exactly as given");
             }
-            Err(err) => {
-                prop_assert!(!sendable, "refused {:?}: {}", text, err.message());
-                prop_assert!(err.message().starts_with("Message Text "), "{}", err.message());
+            Err(message) => {
+                prop_assert!(!sendable, "refused {:?}: {}", text, message);
+                prop_assert!(message.starts_with("Message Text "), "{}", message);
             }
         }
     }
 
     #[test]
-    fn validators_never_panic_on_any_json_value(value in arb_json()) {
-        let param = ParamValue::Value(value.clone());
-        let _ = validate::user_id(&param);
-        if let Ok(text) = validate::message_text(&param) {
-            prop_assert!(text.len() <= MAX_TEXT_BYTES);
-        }
-        if let Ok(id) = validate::user_id(&param) {
+    fn validators_never_panic_on_any_json_value(user_id in arb_json(), text in arb_json()) {
+        if let Ok(body) = plan_one(user_id, text) {
+            let id = body["recipient"]["id"].as_str().expect("the ID is text");
             prop_assert!(id.bytes().all(|b| b.is_ascii_digit()) && !id.starts_with('0'), "{}", id);
+            prop_assert!(body["message"]["text"].as_str().expect("the text is text").len() <= MAX_TEXT_BYTES);
         }
     }
 
@@ -462,11 +531,11 @@ proptest! {
     ) {
         let text = text_of_bytes(target, &widths);
         prop_assert_eq!(text.len(), target);
-        let result = validate::message_text(&ParamValue::Value(Value::String(text.clone())));
+        let result = plan_one(json!("17841400000000001"), Value::String(text.clone()));
         if target <= MAX_TEXT_BYTES {
-            prop_assert_eq!(result.expect("fits"), text);
+            prop_assert_eq!(&result.expect("fits")["message"]["text"], &Value::String(text));
         } else {
-            let message = result.expect_err("too long").message();
+            let message = result.expect_err("too long");
             prop_assert!(message.contains(&format!("is {target} bytes long")), "{}", message);
             prop_assert!(message.contains(&format!("{} characters", text.chars().count())), "{}", message);
             prop_assert!(message.contains(&format!("shorten it by {} bytes", target - MAX_TEXT_BYTES)), "{}", message);
@@ -494,7 +563,7 @@ proptest! {
             "items": [{"userId": "17841400000000001", "messageText": "hi"}]
         });
         let execution = Execution::start(&input.to_string());
-        prop_assert!(execution.setup_error().is_none(), "{:?}", execution.setup_error());
+        prop_assert!(execution.plan().setup_error.is_none(), "{:?}", execution.plan().setup_error);
         let echoed = format!("{before}{token}{between}{secret}{after}{}", if echo_proof { proof.as_str() } else { "" });
         let body = json!({"error": {
             "message": echoed, "code": code, "type": format!("{secret}{token}"),
@@ -502,15 +571,15 @@ proptest! {
         }})
         .to_string();
         let secrets = [token.as_str(), secret.as_str(), proof.as_str()];
-        let settled = execution.settle_response(0, attempt, status, "{}", &body, "now", 0.5);
+        let settled = respond(&execution, 0, attempt, status, "{}", &body, 0.0, 0.5);
         assert_none_leaked(&settled, &secrets);
         prop_assert!(settled.contains("[redacted]"), "{}", settled);
-        let transport = execution.settle_transport_failure(0, attempt, "ECONNRESET", &echoed, 0.5);
+        let transport = fail(&execution, 0, attempt, "ECONNRESET", &echoed, 0.5);
         assert_none_leaked(&transport, &secrets);
-        let transport_code = execution.settle_transport_failure(0, attempt, &echoed, &echoed, 0.5);
+        let transport_code = fail(&execution, 0, attempt, &echoed, &echoed, 0.5);
         assert_none_leaked(&transport_code, &secrets);
-        assert_none_leaked(&execution.plan_json(), &secrets);
-        let success = execution.settle_response(0, 1, 200, "{}", "{\"message_id\":\"m\"}", "now", 0.5);
+        assert_none_leaked(&plan_text(&execution), &secrets);
+        let success = respond(&execution, 0, 1, 200, "{}", "{\"message_id\":\"m\"}", 0.0, 0.5);
         assert_none_leaked(&success, &secrets);
     }
 }

@@ -3,7 +3,7 @@
 //!  cargo test --target wasm32-unknown-unknown --test wasm_boundary`
 #![cfg(target_arch = "wasm32")]
 
-use instagram_messaging_core::wasm::{authorize, Execution, SETTLED_FAILED, SETTLED_SENT};
+use instagram_messaging_core::wasm::{authorize, catalog, check_credentials, verify_hmac_sha256, Execution};
 use js_sys::{Array, BigInt, JsString, Object, Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -90,30 +90,30 @@ fn item(user_id: JsValue, message_text: JsValue) -> JsValue {
     obj(&[("userId", user_id), ("messageText", message_text)])
 }
 
-/// The plan the node reads (`planCompact`: one shared request, item i's body on line i),
-/// laid out per item for the assertions: `{setupError?, items: [{send} | {refused}]}`.
+/// The plan as the node reads it (`plan`, then `request` for each item), laid out per item
+/// for the assertions: `{setupError?, items: [{send} | {refused}]}`.
 fn plan_view(execution: &Execution) -> JsValue {
-    let compact = execution.plan_compact();
+    let plan = execution.plan();
     let view = Object::new();
-    let setup_error = get(&compact, &["setupError"]);
+    let setup_error = get(&plan, &["setupError"]);
     if !setup_error.is_undefined() {
         Reflect::set(&view, &s("setupError"), &setup_error).unwrap();
     }
-    let endpoint = get(&compact, &["endpoint"]);
-    let refused = get(&compact, &["refused"]);
-    let bodies = text(&compact, &["bodies"]);
-    let lines: Vec<&str> = bodies.split('\n').collect();
+    let count = get(&plan, &["itemCount"]).as_f64().expect("itemCount") as u32;
+    let refused_count = Array::from(&get(&plan, &["refused"])).length();
     let items = Array::new();
-    for index in 0..execution.item_count() {
-        let refusal = Reflect::get(&refused, &s(&index.to_string())).unwrap();
-        if refusal.is_undefined() {
-            let request = Object::assign(&Object::new(), endpoint.unchecked_ref());
-            Reflect::set(&request, &s("body"), &s(lines[index as usize])).unwrap();
-            items.push(&obj(&[("send", request.into())]));
+    let mut refusals = 0;
+    for index in 0..count {
+        let planned = execution.request(index);
+        let request = get(&planned, &["request"]);
+        if request.is_object() {
+            items.push(&obj(&[("send", request)]));
         } else {
-            items.push(&obj(&[("refused", refusal)]));
+            refusals += 1;
+            items.push(&obj(&[("refused", get(&planned, &["refused"]))]));
         }
     }
+    assert_eq!(refusals, refused_count, "plan and request agree on the refusals");
     Reflect::set(&view, &s("items"), &items).unwrap();
     view.into()
 }
@@ -128,7 +128,7 @@ fn only_plan(user_id: JsValue, message_text: JsValue) -> JsValue {
 
 /// The parsed JSON body of a planned request.
 fn sent_body(plan_item: &JsValue) -> JsValue {
-    let body = get(plan_item, &["send", "body"]);
+    let body = get(plan_item, &["send", "body", "text"]);
     let body = body.as_string().unwrap_or_else(|| panic!("not sent: {}", stringify(plan_item)));
     JSON::parse(&body).expect("the body is JSON")
 }
@@ -320,10 +320,11 @@ fn a_bigint_beyond_two_to_the_53_keeps_every_digit_of_the_user_id() {
 fn undefined_and_null_inputs_are_setup_errors_not_crashes() {
     for value in [JsValue::UNDEFINED, JsValue::NULL, s("text"), JsValue::from_f64(1.0)] {
         let execution = Execution::start(&value);
-        assert_eq!(execution.item_count(), 0);
+        assert_eq!((get(&execution.plan(), &["itemCount"]).as_f64().unwrap() as u32), 0);
         let plan = plan_view(&execution);
         assert_eq!(text(&plan, &["setupError", "kind"]), "setup", "{value:?}");
-        assert_eq!(execution.settle(0, 1, 200, "{}", "{}", now_ms(), 0.5), SETTLED_FAILED);
+        let verdict = execution.settle(&response_answer(0, 200, obj(&[]), "{}", 0.5));
+        assert_eq!(text(&verdict, &["outcome"]), "failed");
     }
 }
 
@@ -355,35 +356,90 @@ fn now_ms() -> f64 {
     js_sys::Date::parse(NOW)
 }
 
-#[wasm_bindgen_test]
-fn settle_reads_headers_and_answers_with_a_number() {
-    let execution = Execution::start(&input(arr(&[item(s(USER_A), s("hi"))])));
-    assert_eq!(execution.item_count(), 1);
-    let body = r#"{"recipient_id":"17841400000000001","message_id":"mid.1"}"#;
-    assert_eq!(execution.settle(0, 1, 200, "{}", body, now_ms(), 0.5), SETTLED_SENT);
-    let item = at(&execution.outputs(), 0);
-    assert_eq!(text(&item, &["messageId"]), "mid.1");
-    assert_eq!(text(&item, &["sentAt"]), NOW);
-    assert_eq!(text(&item, &["appSecretProofUsed"]), format!("{}…", &expected_proof(&SECRET, &TOKEN)[..8]));
+fn response_answer(index: u32, status: u16, headers: JsValue, body: &str, random: f64) -> JsValue {
+    obj(&[
+        ("index", JsValue::from_f64(index as f64)),
+        ("attempt", JsValue::from_f64(1.0)),
+        ("response", obj(&[("status", JsValue::from_f64(status as f64)), ("headers", headers), ("body", s(body))])),
+        ("nowMs", JsValue::from_f64(now_ms())),
+        ("random", JsValue::from_f64(random)),
+    ])
+}
 
-    let error = r#"{"error":{"message":"Limit","code":4}}"#;
-    let after = execution.settle(0, 1, 429, r#"{"retry-after":"3"}"#, error, now_ms(), 0.0);
-    assert!((3000.0..=3250.0).contains(&after), "{after}");
-    assert!(execution.last_pause_all());
+fn failure_answer(code: &str, message: &str, random: f64) -> JsValue {
+    obj(&[
+        ("index", JsValue::from_f64(0.0)),
+        ("attempt", JsValue::from_f64(1.0)),
+        ("failure", obj(&[("code", s(code)), ("message", s(message))])),
+        ("nowMs", JsValue::from_f64(now_ms())),
+        ("random", JsValue::from_f64(random)),
+    ])
 }
 
 #[wasm_bindgen_test]
-fn settle_failure_classifies_and_redacts() {
+fn settle_reads_an_answer_object_into_a_verdict_with_the_output_item() {
+    let execution = Execution::start(&input(arr(&[item(s(USER_A), s("hi"))])));
+    let body = r#"{"recipient_id":"17841400000000001","message_id":"mid.1"}"#;
+    let verdict = execution.settle(&response_answer(0, 200, obj(&[]), body, 0.5));
+    assert_eq!(text(&verdict, &["outcome"]), "done");
+    let item = at(&get(&verdict, &["outputs"]), 0);
+    assert_eq!(text(&item, &["messageId"]), "mid.1");
+    assert_eq!(text(&item, &["sentAt"]), NOW);
+    assert_eq!(text(&item, &["appSecretProofUsed"]), format!("{}…", &expected_proof(&SECRET, &TOKEN)[..8]));
+    assert!(get(&verdict, &["usagePercent"]).is_null());
+
+    let error = r#"{"error":{"message":"Limit","code":4}}"#;
+    let headers = obj(&[("retry-after", s("3")), ("x-app-usage", s(r#"{"call_count":80}"#))]);
+    let verdict = execution.settle(&response_answer(0, 429, headers, error, 0.0));
+    assert_eq!(text(&verdict, &["outcome"]), "retry");
+    let after = get(&verdict, &["afterMs"]).as_f64().unwrap();
+    assert!((3000.0..=3250.0).contains(&after), "{after}");
+    assert_eq!(get(&verdict, &["pauseAll"]), JsValue::TRUE);
+    assert_eq!(get(&verdict, &["usagePercent"]).as_f64(), Some(80.0));
+}
+
+#[wasm_bindgen_test]
+fn an_answer_with_wrong_types_is_read_as_missing_not_a_crash() {
+    let execution = Execution::start(&input(arr(&[item(s(USER_A), s("hi"))])));
+    for answer in [
+        JsValue::UNDEFINED,
+        JsValue::NULL,
+        obj(&[]),
+        obj(&[("index", s("zero")), ("response", s("200"))]),
+        obj(&[("response", obj(&[("status", s("200")), ("body", JsValue::from_f64(1.0))]))]),
+    ] {
+        let verdict = execution.settle(&answer);
+        assert!(verdict.is_object(), "{}", stringify(&answer));
+        assert_eq!(text(&verdict, &["outcome"]), "failed", "{}", stringify(&verdict));
+    }
+}
+
+#[wasm_bindgen_test]
+fn settle_of_a_failure_classifies_and_redacts() {
     let execution = Execution::start(&input(arr(&[item(s(USER_A), s("hi"))])));
     let message = format!("socket hang up Bearer {TOKEN} {SECRET}");
-    assert_eq!(execution.settle_failure(0, 1, "ECONNRESET", &message, 0.5), SETTLED_FAILED);
-    let error = execution.last_error();
-    assert_eq!(text(&error, &["kind"]), "deliveryUnknown");
-    let shown = stringify(&error);
+    let verdict = execution.settle(&failure_answer("ECONNRESET", &message, 0.5));
+    assert_eq!(text(&verdict, &["outcome"]), "failed");
+    assert_eq!(text(&verdict, &["error", "kind"]), "transport");
+    assert_eq!(get(&verdict, &["error", "deliveryUnknown"]), JsValue::TRUE);
+    let shown = stringify(&verdict);
     assert!(!shown.contains(&*TOKEN) && !shown.contains(&*SECRET), "{shown}");
 
-    assert!(execution.settle_failure(0, 1, "ECONNREFUSED", "", 0.5) >= 0.0, "not sent: retried");
-    assert_eq!(execution.settle_failure(0, 1, "7", "{}", f64::NAN), SETTLED_FAILED);
+    assert_eq!(text(&execution.settle(&failure_answer("ECONNREFUSED", "", 0.5)), &["outcome"]), "retry", "not sent: retried");
+    assert_eq!(text(&execution.settle(&failure_answer("7", "{}", f64::NAN)), &["outcome"]), "failed");
+}
+
+#[wasm_bindgen_test]
+fn abandon_gives_the_error_item_of_an_item_never_settled() {
+    let execution = Execution::start(&input(arr(&[item(s(USER_A), s("hi")), item(s("bad"), s("hi"))])));
+    let not_sent = execution.abandon(0, "notSent");
+    assert_eq!(text(&not_sent, &["code"]), "not_sent");
+    assert_eq!(get(&not_sent, &["item", "success"]), JsValue::FALSE);
+    assert_eq!(text(&execution.abandon(0, "coreFailed"), &["code"]), "core_trap");
+    assert_eq!(get(&execution.abandon(0, "coreFailed"), &["deliveryUnknown"]), JsValue::TRUE);
+    assert_eq!(get(&execution.abandon(0, "coreFailedBeforeSending"), &["deliveryUnknown"]), JsValue::FALSE);
+    // A refused item keeps its own refusal.
+    assert_eq!(text(&execution.abandon(1, "notSent"), &["code"]), "invalid_user_id");
 }
 
 #[wasm_bindgen_test]
@@ -476,7 +532,7 @@ fn a_bigint_in_the_options_does_not_drop_the_items() {
     let execution = Execution::start(&execution_input);
     // The options are unreadable (maxRetries arrives as the text "2"), so nothing is sent,
     // but each item still reports why, keeping output paired with input.
-    assert_eq!(execution.item_count(), 2);
+    assert_eq!((get(&execution.plan(), &["itemCount"]).as_f64().unwrap() as u32), 2);
     let plan = plan_view(&execution);
     assert_eq!(text(&plan, &["setupError", "code"]), "bad_call");
     let items = get(&plan, &["items"]);
@@ -487,7 +543,33 @@ fn a_bigint_in_the_options_does_not_drop_the_items() {
 }
 
 #[wasm_bindgen_test]
-fn required_environment_names_the_meta_uuid_variable() {
-    let names = instagram_messaging_core::wasm::required_environment();
-    assert_eq!(names, vec!["N8N_META_UUID".to_string()]);
+fn the_catalog_names_the_environment_the_limits_and_every_operation() {
+    let catalog = catalog();
+    assert_eq!(stringify(&get(&catalog, &["environment"])), r#"["N8N_META_UUID"]"#);
+    assert_eq!(get(&catalog, &["limits", "textBytes"]).as_f64(), Some(1000.0));
+    let operations = Array::from(&get(&catalog, &["operations"]));
+    let names: Vec<String> = operations.iter().map(|op| text(&op, &["name"])).collect();
+    assert_eq!(names, ["sendMessage", "sendMedia", "sendAction", "getProfile"]);
+    assert_eq!(text(&catalog, &["parameterErrorKey"]), "$error");
+}
+
+#[wasm_bindgen_test]
+fn check_credentials_validates_without_an_execution_and_never_echoes_secrets() {
+    let ok = check_credentials(&credentials());
+    assert_eq!(text(&ok, &["ok", "apiVersion"]), "v18.0");
+    assert_eq!(text(&ok, &["ok", "baseUrl"]), "https://graph.facebook.com");
+    assert!(!stringify(&ok).contains(&*TOKEN) && !stringify(&ok).contains(&*SECRET));
+    let bad = check_credentials(&obj(&[("accessToken", s("to ken")), ("appSecret", s(&SECRET))]));
+    assert_eq!(text(&bad, &["error", "code"]), "malformed_access_token");
+    assert!(!stringify(&bad).contains(&*SECRET));
+}
+
+#[wasm_bindgen_test]
+fn verify_hmac_sha256_takes_bytes_and_checks_them_exactly() {
+    let mac = hex::decode(expected_proof(&SECRET, &TOKEN)).unwrap();
+    assert!(verify_hmac_sha256(SECRET.as_bytes(), TOKEN.as_bytes(), &mac));
+    let mut flipped = mac.clone();
+    flipped[0] ^= 0x80;
+    assert!(!verify_hmac_sha256(SECRET.as_bytes(), TOKEN.as_bytes(), &flipped));
+    assert!(!verify_hmac_sha256(SECRET.as_bytes(), TOKEN.as_bytes(), &mac[..16]));
 }

@@ -1,7 +1,8 @@
-//! Feeds arbitrary bytes to one node execution: `Execution::start` (with the bytes as
-//! text, and with a JSON document built around them), `settle_response` and
-//! `settle_transport_failure`. Checks that nothing panics, every output is JSON, every
-//! input item gets a plan, and distinctive secrets never reach an output.
+//! Feeds arbitrary bytes to one node execution through the API the node uses:
+//! `Execution::start` (with the bytes as text, and with a JSON document built around them),
+//! `plan`, `request`, and `settle` with a response and with a transport failure. Checks
+//! that nothing panics, every output is JSON, every input item gets a plan, and distinctive
+//! secrets never reach an output. The operation is picked by the attempt byte's high bits.
 //!
 //! Input layout: 12 control bytes (status, attempt, flags, random), then parts separated
 //! by 0xFF (a byte UTF-8 never uses): raw input, userId, messageText, accessToken,
@@ -9,7 +10,7 @@
 //! apiVersion.
 #![no_main]
 
-use instagram_messaging_core::execution::Execution;
+use instagram_messaging_core::execution::{Answer, Execution, HttpResponse, TransportFailure};
 use instagram_messaging_core::proof::AppSecretProof;
 use libfuzzer_sys::fuzz_target;
 use serde_json::{json, Value};
@@ -52,30 +53,57 @@ fn check_no_leak(output: &str, secrets: &[String]) {
     }
 }
 
+/// The operations and the parameter the second part fills for each.
+const OPERATIONS: [(&str, &str); 4] =
+    [("sendMessage", "messageText"), ("sendMedia", "mediaUrl"), ("sendAction", "action"), ("getProfile", "fields")];
+
 fn exercise(execution: &Execution, control: &Control, parts: &[String], expected_items: Option<usize>, secrets: &[String]) {
-    let plan = parse(&execution.plan_json());
-    let planned = plan["items"].as_array().expect("plan has items").len();
+    let plan = execution.plan();
+    let planned = plan.item_count as usize;
     assert_eq!(planned, execution.item_count());
     if let Some(expected) = expected_items {
         assert_eq!(planned, expected, "every input item gets a plan");
     }
-    check_no_leak(&execution.plan_json(), secrets);
+    let plan_text = serde_json::to_string(&plan).expect("plans serialise");
+    parse(&plan_text);
+    check_no_leak(&plan_text, secrets);
     for index in 0..=planned {
-        let settled = execution.settle_response(
-            index,
-            control.attempt,
-            control.status,
-            &parts[6],
-            &parts[7],
-            &parts[2],
-            control.random,
-        );
+        match execution.request(index) {
+            Ok(request) => {
+                assert!(plan.setup_error.is_none());
+                let text = serde_json::to_string(&request).expect("requests serialise");
+                check_no_leak(&text, secrets);
+                if let Some(body) = request.json_body() {
+                    parse(body);
+                }
+            }
+            Err(report) => assert_eq!(report.item.success, false),
+        }
+        let answer = Answer {
+            index: index as u32,
+            attempt: control.attempt,
+            step: None,
+            response: Some(HttpResponse {
+                status: control.status,
+                headers: serde_json::from_str(&parts[6]).unwrap_or_default(),
+                body: parts[7].clone(),
+            }),
+            failure: None,
+            now_ms: control.random * 1e12,
+            random: control.random,
+        };
+        let settled = execution.settle(&answer).to_json();
         let value = parse(&settled);
-        assert!(matches!(value["outcome"].as_str(), Some("sent" | "retry" | "failed")), "{settled}");
-        if value["outcome"] != "sent" {
+        assert!(matches!(value["outcome"].as_str(), Some("done" | "next" | "retry" | "failed")), "{settled}");
+        if value["outcome"] != "done" {
             check_no_leak(&settled, secrets);
         }
-        let transport = execution.settle_transport_failure(index, control.attempt, &parts[8], &parts[9], control.random);
+        let failed = Answer {
+            response: None,
+            failure: Some(TransportFailure { code: parts[8].clone(), message: parts[9].clone() }),
+            ..answer
+        };
+        let transport = execution.settle(&failed).to_json();
         let value = parse(&transport);
         assert!(matches!(value["outcome"].as_str(), Some("retry" | "failed")), "{transport}");
         check_no_leak(&transport, secrets);
@@ -107,15 +135,16 @@ fuzz_target!(|data: &[u8]| {
     } else {
         json!({"accessToken": token, "appSecret": secret})
     };
+    let (operation, second) = OPERATIONS[usize::from((control.attempt >> 4) as u8 % 4)];
     let item = format!(
-        r#"{{"userId":{},"messageText":{}}}"#,
+        r#"{{"userId":{},"{second}":{},"mediaType":"image"}}"#,
         field(control.flag(0), &parts[1]),
         field(control.flag(1), &parts[2])
     );
     let item_count = 1 + usize::from(control.flags >> 5);
     let items = vec![item; item_count].join(",");
     let document = format!(
-        r#"{{"operation":"sendMessage","credentials":{credentials},"environment":{{"N8N_META_UUID":{}}},"startedAt":"2026-01-01T00:00:00.000Z","retry":{{"maxRetries":{},"retryUnknownDelivery":{}}},"items":[{items}]}}"#,
+        r#"{{"operation":"{operation}","credentials":{credentials},"environment":{{"N8N_META_UUID":{}}},"startedAt":"2026-01-01T00:00:00.000Z","retry":{{"maxRetries":{},"retryUnknownDelivery":{}}},"items":[{items}]}}"#,
         quoted(&uuid),
         control.attempt % 12,
         control.flag(2),

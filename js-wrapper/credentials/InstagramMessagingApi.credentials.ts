@@ -8,7 +8,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { loadCore } from '../core/loader';
+import { loadCore } from '../bridge/loader';
 
 export const INSTAGRAM_CREDENTIAL_TYPE = 'instagramMessagingApi';
 

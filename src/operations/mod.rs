@@ -1,64 +1,117 @@
-//! One module per operation. Adding an operation (media, quick replies, reactions, typing
-//! indicators, private replies) means: a module here with its parameters, request and
-//! output; a variant in [`Operation`] and [`Planned`]; a block in the node description.
+//! The registry of operations. Each operation is one module declaring one
+//! [`OperationSpec`]: its resource and name, the fields it reads, how it plans its
+//! request, how it reads Meta's answer into output items, its output fields and its rate
+//! class. Adding an operation is a module here, one line in [`REGISTRY`], and one block
+//! in the node description (a test keeps the description in agreement with the registry).
 
+pub mod get_profile;
+pub mod send_action;
+pub mod send_media;
 pub mod send_message;
 
 use crate::credentials::Credentials;
-use crate::error::CoreError;
+use crate::error::{InputError, SetupError};
+use crate::fields::Field;
 use crate::output::OutputContext;
-use crate::request::HttpRequest;
+use crate::request::{HttpRequest, RateClass};
+use crate::response::{AnswerKind, Success};
 use crate::validate::ParamValue;
+use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Operation {
-    SendMessage,
+/// A resource of the node (n8n's `resource` parameter value; workflows store it).
+#[derive(Debug, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct Resource {
+    pub value: &'static str,
 }
 
-impl Operation {
-    pub fn from_name(name: &str) -> Result<Self, CoreError> {
-        match name {
-            send_message::NAME => Ok(Operation::SendMessage),
-            other => Err(CoreError::UnknownOperation { got: other.to_string() }),
-        }
-    }
+pub static MESSAGE: Resource = Resource { value: "message" };
+pub static USER: Resource = Resource { value: "user" };
 
-    pub fn name(self) -> &'static str {
-        match self {
-            Operation::SendMessage => send_message::NAME,
-        }
-    }
+/// Every resource, in the order the node offers them; the first is the default.
+pub static RESOURCES: &[&Resource] = &[&MESSAGE, &USER];
 
-    /// Validates one item's parameters into a ready-to-send plan.
-    pub fn plan(self, params: &ItemParams) -> Result<Planned, CoreError> {
-        match self {
-            Operation::SendMessage => send_message::SendMessage::from_params(params).map(Planned::SendMessage),
-        }
-    }
+/// Everything the core knows about one operation.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OperationSpec {
+    pub resource: &'static Resource,
+    /// n8n's `operation` parameter value; workflows store it.
+    pub name: &'static str,
+    /// The fields the operation reads, in the order it checks them.
+    pub fields: &'static [&'static Field],
+    /// The fields of a success item, in order.
+    pub output_fields: &'static [&'static str],
+    pub rate_class: RateClass,
+    pub answer: AnswerKind,
+    /// Whether the request changes something at Meta (sends do; reads and sender actions
+    /// can be repeated harmlessly). An answer that never came then leaves it unknown
+    /// whether it happened, and the request is not sent again unless the user opts in.
+    pub changes: bool,
+    #[serde(skip)]
+    pub plan: fn(&ItemParams) -> Result<Box<dyn Planned>, InputError>,
 }
 
-/// One item, validated and ready to send.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Planned {
-    SendMessage(send_message::SendMessage),
+/// Every operation, in the order the node offers them.
+pub static REGISTRY: &[&OperationSpec] = &[&send_message::SPEC, &send_media::SPEC, &send_action::SPEC, &get_profile::SPEC];
+
+/// The operation named `name`, optionally checked against its resource.
+pub fn find(resource: Option<&str>, name: &str) -> Result<&'static OperationSpec, SetupError> {
+    REGISTRY
+        .iter()
+        .copied()
+        .find(|spec| spec.name == name && resource.is_none_or(|r| r == spec.resource.value))
+        .ok_or_else(|| SetupError::UnknownOperation {
+            got: match resource {
+                Some(resource) if REGISTRY.iter().any(|spec| spec.name == name) => format!("{resource}: {name}"),
+                _ => name.to_string(),
+            },
+        })
 }
 
-impl Planned {
-    pub fn request(&self, credentials: &Credentials) -> HttpRequest {
-        match self {
-            Planned::SendMessage(op) => op.request(credentials),
-        }
-    }
+/// "sendMessage, sendMedia, …": the operations this node supports, for error messages.
+pub fn supported_names() -> String {
+    REGISTRY.iter().map(|spec| spec.name).collect::<Vec<_>>().join(", ")
+}
 
-    /// The success output item, as JSON text.
-    pub fn success_item(&self, message_id: &str, sent_at: &str, context: &OutputContext) -> String {
-        match self {
-            Planned::SendMessage(op) => op.success_item(message_id, sent_at, context),
-        }
-    }
+/// What every request and output of one execution shares.
+pub struct Context<'a> {
+    pub credentials: &'a Credentials,
+    pub output: &'a OutputContext,
+}
+
+/// Where a multi-step item is: carried by the wrapper from one answer to the next, so the
+/// core keeps no state between answers.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Step {
+    /// How many of the step's requests came before this one (pages read so far).
+    pub number: u32,
+    /// Output items emitted so far for this input item.
+    pub emitted: u32,
+    /// A value the next step needs (a page cursor, an uploaded attachment's ID).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub carry: Option<String>,
+}
+
+/// What an operation made of a successful answer.
+pub enum Accepted {
+    /// The item is done; its output items (JSON text), usually one.
+    Done(Vec<String>),
+    /// Output items so far, and the next request to send for the same input item.
+    Next { outputs: Vec<String>, request: HttpRequest, step: Step },
+}
+
+/// One input item, validated and ready to send.
+pub trait Planned: std::fmt::Debug {
+    /// The item's first request.
+    fn request(&self, ctx: &Context) -> HttpRequest;
+    /// Meta's successful answer to the request of `step` (`None`: the first request).
+    /// `now`: when the answer arrived (ISO-8601).
+    fn accepted(&self, success: Success, step: Option<&Step>, now: &str, ctx: &Context) -> Accepted;
 }
 
 /// The key under which the wrapper reports a parameter n8n could not evaluate.
@@ -72,24 +125,31 @@ pub struct ItemParams<'a> {
     fields: HashMap<Cow<'a, str>, &'a RawValue>,
 }
 
+/// Why an item's parameters could not be read at all.
+pub enum ParamsError {
+    NotAnObject,
+    Unavailable(InputError),
+}
+
 impl<'a> ItemParams<'a> {
     /// `raw`: `{name: value, ...}`, or `{"$error": {"parameter", "message"}}` when n8n
     /// could not evaluate a parameter (the item then reports that error).
-    pub fn from_raw(raw: &'a RawValue) -> Result<Self, CoreError> {
-        #[derive(serde::Deserialize)]
+    pub fn from_raw(raw: &'a RawValue) -> Result<Self, ParamsError> {
+        #[derive(Deserialize)]
         struct Fields<'a>(#[serde(borrow)] HashMap<Cow<'a, str>, &'a RawValue>);
-        let Fields(fields) = serde_json::from_str(raw.get()).map_err(|_| {
-            CoreError::BadCall { reason: "each item must be a JSON object of parameters".to_string() }
-        })?;
+        let Fields(fields) = serde_json::from_str(raw.get()).map_err(|_| ParamsError::NotAnObject)?;
         if let Some(failure) = fields.get(PARAMETER_ERROR_KEY) {
-            #[derive(serde::Deserialize, Default)]
+            #[derive(Deserialize, Default)]
             #[serde(default)]
             struct Failure {
                 parameter: String,
                 message: String,
             }
             let failure: Failure = serde_json::from_str(failure.get()).unwrap_or_default();
-            return Err(CoreError::ParameterUnavailable { parameter: failure.parameter, reason: failure.message });
+            return Err(ParamsError::Unavailable(InputError::ParameterUnavailable {
+                parameter: failure.parameter,
+                reason: failure.message,
+            }));
         }
         Ok(Self { fields })
     }
@@ -104,4 +164,10 @@ impl<'a> ItemParams<'a> {
             },
         }
     }
+}
+
+/// A JSON object `{"recipient":{"id":…}, …}` addressed to one IGSID.
+#[derive(Serialize)]
+pub struct Recipient<'a> {
+    pub id: &'a str,
 }

@@ -1,18 +1,36 @@
 //! Send Message: a text message to one Instagram user.
 //! `POST {base}/{version}/me/messages` with `{"recipient":{"id"},"message":{"text"}}`.
 
-use super::ItemParams;
-use crate::credentials::Credentials;
-use crate::error::CoreError;
-use crate::output::OutputContext;
-use crate::request::{graph_url, post_json, HttpRequest};
-use crate::validate;
+use super::{Accepted, Context, ItemParams, OperationSpec, Planned, Recipient, Step, MESSAGE};
+use crate::error::InputError;
+use crate::fields::{MESSAGE_TEXT, USER_ID};
+use crate::output::to_ascii_json;
+use crate::request::{graph_url, HttpRequest, RateClass};
+use crate::response::{AnswerKind, Success};
 use serde::Serialize;
 
-pub const NAME: &str = "sendMessage";
 pub const PATH: &str = "me/messages";
-pub const USER_ID_PARAM: &str = "userId";
-pub const MESSAGE_TEXT_PARAM: &str = "messageText";
+
+pub static SPEC: OperationSpec = OperationSpec {
+    resource: &MESSAGE,
+    name: "sendMessage",
+    fields: &[&USER_ID, &MESSAGE_TEXT],
+    output_fields: &[
+        "success",
+        "operation",
+        "userId",
+        "messageText",
+        "messageId",
+        "sentAt",
+        "appSecretProofUsed",
+        "timestamp",
+        "nodeVersion",
+    ],
+    rate_class: RateClass::Send,
+    answer: AnswerKind::MessageId,
+    changes: true,
+    plan,
+};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SendMessage {
@@ -20,15 +38,17 @@ pub struct SendMessage {
     pub text: String,
 }
 
+fn plan(params: &ItemParams) -> Result<Box<dyn Planned>, InputError> {
+    // The User ID first, then the text: both must pass before anything is sent.
+    let user_id = USER_ID.read(params)?;
+    let text = MESSAGE_TEXT.read(params)?;
+    Ok(Box::new(SendMessage { user_id, text }))
+}
+
 #[derive(Serialize)]
 struct Body<'a> {
     recipient: Recipient<'a>,
     message: Message<'a>,
-}
-
-#[derive(Serialize)]
-struct Recipient<'a> {
-    id: &'a str,
 }
 
 #[derive(Serialize)]
@@ -51,36 +71,25 @@ struct Output<'a> {
     node_version: &'static str,
 }
 
-impl SendMessage {
-    /// Validates the item: the User ID first, then the text. Both must pass before
-    /// anything is sent.
-    pub fn from_params(params: &ItemParams) -> Result<Self, CoreError> {
-        let user_id = validate::user_id(&params.get(USER_ID_PARAM))?;
-        let text = validate::message_text(&params.get(MESSAGE_TEXT_PARAM))?;
-        Ok(Self { user_id, text })
-    }
-
-    pub fn body(&self) -> String {
+impl Planned for SendMessage {
+    fn request(&self, ctx: &Context) -> HttpRequest {
         let body = Body { recipient: Recipient { id: &self.user_id }, message: Message { text: &self.text } };
-        serde_json::to_string(&body).expect("strings always serialise")
+        let text = serde_json::to_string(&body).expect("strings always serialise");
+        HttpRequest::post_json(graph_url(ctx.credentials, PATH), text, SPEC.rate_class)
     }
 
-    pub fn request(&self, credentials: &Credentials) -> HttpRequest {
-        post_json(graph_url(credentials, PATH), self.body())
-    }
-
-    pub fn success_item(&self, message_id: &str, sent_at: &str, context: &OutputContext) -> String {
-        let output = Output {
+    fn accepted(&self, success: Success, _step: Option<&Step>, now: &str, ctx: &Context) -> Accepted {
+        let Success::MessageSent { message_id, .. } = success else { unreachable!("read as {:?}", SPEC.answer) };
+        Accepted::Done(vec![to_ascii_json(&Output {
             success: true,
-            operation: NAME,
+            operation: SPEC.name,
             user_id: &self.user_id,
             message_text: &self.text,
-            message_id,
-            sent_at,
-            app_secret_proof_used: &context.proof_shown,
-            timestamp: &context.timestamp,
+            message_id: &message_id,
+            sent_at: now,
+            app_secret_proof_used: &ctx.output.proof_shown,
+            timestamp: &ctx.output.timestamp,
             node_version: crate::NODE_VERSION,
-        };
-        crate::output::to_ascii_json(&output)
+        })])
     }
 }

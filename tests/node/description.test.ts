@@ -1,55 +1,135 @@
-// The node description n8n shows: names, defaults, and agreement with the core.
+// The node description n8n shows, against what the core declares (its catalog): the
+// resources and operations, every field's name, label, rules and defaults, the credential
+// defaults, the retry default and cap, the text limit, and the option labels that the
+// core's messages quote. Names that workflows store are also written out here, so a rename
+// fails even if description and core were renamed together.
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 
-import type { INodeProperties } from 'n8n-workflow';
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import { loadNode } from '../support/nodeHarness';
+import type { Catalog } from '../../js-wrapper/bridge/types';
+import { loadCredential, loadNode } from '../support/nodeHarness';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { CATALOG } = require(path.resolve('dist/js-wrapper/bridge/generated/catalog.js')) as { CATALOG: Catalog };
+
+function optionValues(property: INodeProperties | undefined): unknown[] {
+	return ((property?.options ?? []) as INodePropertyOptions[]).map((option) => option.value);
+}
+
+/** Whether `displayOptions.show` makes the property visible for this resource and operation. */
+function shownFor(property: INodeProperties, resource: string, operation: string): boolean {
+	const show = property.displayOptions?.show ?? {};
+	const resources = show.resource ?? show['/resource'];
+	const operations = show.operation ?? show['/operation'];
+	return (!resources || resources.includes(resource)) && (!operations || operations.includes(operation));
+}
 
 describe('Instagram node description', () => {
 	const { description } = loadNode();
+	const properties = description.properties;
 
-	it('is the Instagram node with a Send Message operation', () => {
+	it('is the Instagram node, usable as an AI tool', () => {
 		assert.equal(description.displayName, 'Instagram');
 		assert.equal(description.name, 'instagram');
 		assert.equal(description.usableAsTool, true);
-		const operation = description.properties.find((p) => p.name === 'operation')!;
-		assert.equal(operation.default, 'sendMessage');
+	});
+
+	it('offers the resources the core declares, message first and the default', () => {
+		const resource = properties.find((p) => p.name === 'resource')!;
+		assert.deepEqual(optionValues(resource), ['message', 'user']);
+		assert.deepEqual(CATALOG.resources, ['message', 'user']);
+		assert.equal(resource.default, 'message');
+	});
+
+	it('offers exactly the operations the core declares, under their resources', () => {
+		const offered: string[] = [];
+		for (const resource of CATALOG.resources) {
+			const operation = properties.find((p) => p.name === 'operation' && shownFor(p, resource, ''))!;
+			assert.ok(operation, `an operation list for ${resource}`);
+			for (const value of optionValues(operation)) {
+				offered.push(String(value));
+				const spec = CATALOG.operations.find((op) => op.name === value);
+				assert.ok(spec, `${String(value)} is not in the core's registry`);
+				assert.equal(spec.resource, resource, `${String(value)} sits under ${resource}`);
+			}
+		}
+		assert.deepEqual(offered.sort(), CATALOG.operations.map((op) => op.name).sort());
+		assert.deepEqual(offered.sort(), ['getProfile', 'sendAction', 'sendMedia', 'sendMessage']);
+		const messageOperation = properties.find((p) => p.name === 'operation' && shownFor(p, 'message', ''))!;
+		assert.equal(messageOperation.default, 'sendMessage', 'a workflow saved before resources existed still sends messages');
+	});
+
+	for (const spec of CATALOG.operations) {
+		it(`shows every field ${spec.name} reads, with the core's name, label and rule`, () => {
+			for (const field of spec.fields) {
+				const [topName, optionName] = field.parameter.split('.');
+				const top = properties.find((p) => p.name === topName && shownFor(p, spec.resource, spec.name));
+				assert.ok(top, `${spec.name}: no parameter ${topName} is shown`);
+				const property = optionName
+					? (top.options as INodeProperties[]).find((o) => o.name === optionName && shownFor(o, spec.resource, spec.name))
+					: top;
+				assert.ok(property, `${spec.name}: no option ${field.parameter}`);
+				assert.equal(property.displayName, field.label, `${field.parameter}: label`);
+				assert.equal(Boolean(property.required), field.required, `${field.parameter}: required`);
+				const rule = field.rule;
+				if (rule.kind === 'choice') {
+					assert.deepEqual([...optionValues(property)].sort(), [...rule.values].sort(), `${field.parameter}: choices`);
+					assert.equal(property.default, rule.default, `${field.parameter}: default`);
+				}
+				if (rule.kind === 'fieldList') assert.equal(property.default, rule.default, `${field.parameter}: default`);
+				if (rule.kind === 'text') assert.match(String(property.description), new RegExp(`\\b${rule.maxBytes} bytes\\b`));
+			}
+		});
+	}
+
+	it('states the text limit Meta enforces, 1000 bytes', () => {
+		assert.equal(CATALOG.limits.textBytes, 1000);
+		const messageText = properties.find((p) => p.name === 'messageText')!;
+		assert.match(String(messageText.description), /1000 bytes/);
+	});
+
+	it('offers the options with safe defaults and the retry default and cap of the core', () => {
+		const options = properties.find((p) => p.name === 'options')!;
+		const byName = Object.fromEntries((options.options as INodeProperties[]).map((option) => [option.name, option]));
 		assert.deepEqual(
-			operation.options?.map((o) => ('value' in o ? [o.name, o.value] : [])),
-			[['Send Message', 'sendMessage']],
+			Object.fromEntries(Object.entries(byName).filter(([name]) => name !== 'fields').map(([name, o]) => [name, o.default])),
+			{ concurrency: 25, maxRetries: 3, messagesPerSecond: 100, retryUnknownDelivery: false, timeout: 30000 },
 		);
+		assert.equal(byName.maxRetries.default, CATALOG.retry.defaultMaxRetries);
+		assert.equal(byName.maxRetries.typeOptions?.maxValue, CATALOG.retry.maxMaxRetries);
+		assert.equal(CATALOG.retry.maxMaxRetries, 10);
 	});
 
-	it('asks for User ID and Message Text with those internal names', () => {
-		const fields = Object.fromEntries(description.properties.map((p) => [p.name, p]));
-		assert.equal(fields.userId.displayName, 'User ID');
-		assert.equal(fields.messageText.displayName, 'Message Text');
-		assert.equal(fields.userId.required, true);
-		assert.equal(fields.messageText.required, true);
+	it("labels the options exactly as the core's messages quote them", () => {
+		const options = properties.find((p) => p.name === 'options')!;
+		const label = (name: string) => (options.options as INodeProperties[]).find((o) => o.name === name)?.displayName;
+		assert.equal(label('retryUnknownDelivery'), CATALOG.optionLabels.retryUnknownDelivery);
+		assert.equal(label('messagesPerSecond'), CATALOG.optionLabels.messagesPerSecond);
+		assert.equal(label('maxRetries'), CATALOG.optionLabels.maxRetries);
 	});
 
-	it('gathers the parameters userId and messageText for sendMessage', async () => {
+	it("gives the credential the core's defaults for API version and base URL", () => {
+		const credential = loadCredential();
+		const byName = Object.fromEntries(credential.properties.map((p) => [p.name, p]));
+		assert.equal(byName.apiVersion.default, CATALOG.credentialDefaults.apiVersion);
+		assert.equal(byName.baseUrl.default, CATALOG.credentialDefaults.baseUrl);
+		assert.equal(CATALOG.credentialDefaults.apiVersion, 'v18.0');
+	});
+
+	it('gathers for each operation exactly the parameters the core reads', async () => {
 		// eslint-disable-next-line @typescript-eslint/no-require-imports
 		const { operationParameters } = require(path.resolve('dist/js-wrapper/nodes/Instagram/gather.js'));
-		assert.deepEqual(operationParameters(description.properties as INodeProperties[], 'sendMessage'), [
-			'userId',
-			'messageText',
-		]);
-	});
-
-	it('offers the send options with safe defaults', () => {
-		const options = description.properties.find((p) => p.name === 'options')!;
-		const defaults = Object.fromEntries(
-			(options.options as INodeProperties[]).map((option) => [option.name, option.default]),
+		assert.deepEqual(
+			operationParameters('sendMessage').map((f: { parameter: string }) => f.parameter),
+			['userId', 'messageText'],
 		);
-		assert.deepEqual(defaults, {
-			concurrency: 25,
-			maxRetries: 3,
-			messagesPerSecond: 100,
-			retryUnknownDelivery: false,
-			timeout: 30000,
-		});
+		assert.deepEqual(
+			operationParameters('getProfile').map((f: { parameter: string }) => f.parameter),
+			['userId', 'options.fields'],
+		);
+		assert.deepEqual(operationParameters('noSuchOperation'), []);
 	});
 });

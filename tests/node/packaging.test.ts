@@ -76,8 +76,9 @@ describe('the npm package', () => {
 			assert.ok(dist.includes(required), `${required} missing`);
 		}
 		for (const required of [
-			'dist/js-wrapper/core/generated/wasmBase64.js',
-			'dist/js-wrapper/core/generated/bindings.js',
+			'dist/js-wrapper/bridge/generated/wasmBase64.js',
+			'dist/js-wrapper/bridge/generated/bindings.js',
+			'dist/js-wrapper/bridge/generated/catalog.js',
 			'dist/js-wrapper/nodes/Instagram/instagram.svg',
 			'dist/js-wrapper/nodes/Instagram/instagram.dark.svg',
 			'dist/js-wrapper/nodes/Instagram/Instagram.node.json',

@@ -1,12 +1,17 @@
-// The client-side rate limit: never more than R sends in any one-second window, a pause
-// holds every sender, and high usage reported by Meta lowers the limit. The assertions
-// are bounds the limiter guarantees however slow the machine is, not timings.
+// The client-side rate limit, on a fake clock: Meta's rule (at most R calls in any sliding
+// one-second window, plus the limiter's guard), a pause holding every sender, and the
+// slowdown when Meta reports high usage. Times are the fake clock's, so the assertions are
+// exact and no wall time is involved.
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 
+import { FakeClock } from '../support/fakeClock';
+
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { RateLimiter } = require(path.resolve('dist/js-wrapper/nodes/Instagram/transport/rateLimiter.js'));
+/** The limiter's margin for the delay between taking a slot and the call reaching Meta. */
+const GUARD_MS = 25;
 
 function largestWindow(times: number[], windowMs = 1000): number {
 	let best = 0;
@@ -17,40 +22,80 @@ function largestWindow(times: number[], windowMs = 1000): number {
 	return best;
 }
 
-async function sendTimes(limiter: { acquire(): Promise<void> }, count: number, senders: number): Promise<number[]> {
+async function sendTimes(clock: FakeClock, limiter: { acquire(): Promise<void> }, count: number, senders: number): Promise<number[]> {
 	const times: number[] = [];
 	let left = count;
-	await Promise.all(
-		Array.from({ length: senders }, async () => {
-			while (left > 0) {
-				left--;
-				await limiter.acquire();
-				times.push(Date.now());
-			}
-		}),
+	await clock.run(
+		Promise.all(
+			Array.from({ length: senders }, async () => {
+				while (left > 0) {
+					left--;
+					await limiter.acquire();
+					times.push(clock.now());
+				}
+			}),
+		),
 	);
 	return times.sort((a, b) => a - b);
 }
 
 describe('rate limiter', () => {
-	it('lets at most R sends through in any one-second window, with many concurrent senders', async () => {
-		const times = await sendTimes(new RateLimiter(20), 45, 10);
+	it('lets the first R calls go at once, then each window as soon as it allows', async () => {
+		const clock = new FakeClock();
+		const times = await sendTimes(clock, new RateLimiter(20, clock), 45, 10);
 		assert.equal(times.length, 45);
-		assert.ok(largestWindow(times) <= 20, `burst of ${largestWindow(times)}`);
+		const at = (t: number) => times.filter((time) => time === t).length;
+		assert.equal(at(0), 20, 'the first window starts full');
+		assert.equal(at(1000 + GUARD_MS), 20);
+		assert.equal(at(2 * (1000 + GUARD_MS)), 5);
+		assert.equal(largestWindow(times, 1000 + GUARD_MS), 20);
 	});
 
-	it('holds every sender during a pause', async () => {
-		const limiter = new RateLimiter(0);
-		const before = Date.now();
-		limiter.pauseFor(300);
-		const times = await sendTimes(limiter, 5, 5);
-		assert.ok(times.every((t) => t - before >= 300), 'a send went out during the pause');
+	it('never lets more than R through in any one-second window, however many senders wait', async () => {
+		for (const [rate, senders] of [[1, 3], [7, 50], [100, 25], [300, 200]]) {
+			const clock = new FakeClock();
+			const times = await sendTimes(clock, new RateLimiter(rate, clock), rate * 4 + 3, senders);
+			assert.ok(largestWindow(times) <= rate, `rate ${rate}: a window held ${largestWindow(times)}`);
+			assert.ok(largestWindow(times) === rate || rate === 1, `rate ${rate}: the limiter used its whole allowance`);
+		}
 	});
 
-	it('lowers the limit when Meta reports high usage', async () => {
-		const limiter = new RateLimiter(20);
-		limiter.reportUsage(95);
-		const times = await sendTimes(limiter, 9, 4);
-		assert.ok(largestWindow(times) <= 4, `burst of ${largestWindow(times)} at 95% usage`);
+	it('keeps a fractional rate exact on average', async () => {
+		const clock = new FakeClock();
+		const times = await sendTimes(clock, new RateLimiter(2.5, clock), 11, 4);
+		// 2 per window of 800 ms (2 ÷ 2.5 s) plus the guard.
+		assert.deepEqual(times.slice(0, 6), [0, 0, 800 + GUARD_MS, 800 + GUARD_MS, 2 * (800 + GUARD_MS), 2 * (800 + GUARD_MS)]);
+		assert.ok(largestWindow(times, 800) <= 2);
+	});
+
+	it('does not limit at all when the rate is 0', async () => {
+		const clock = new FakeClock();
+		const times = await sendTimes(clock, new RateLimiter(0, clock), 500, 50);
+		assert.deepEqual([...new Set(times)], [0]);
+	});
+
+	it('holds every sender during a pause, with or without a rate', async () => {
+		for (const rate of [0, 100]) {
+			const clock = new FakeClock();
+			const limiter = new RateLimiter(rate, clock);
+			limiter.pauseFor(300);
+			const times = await sendTimes(clock, limiter, 5, 5);
+			assert.deepEqual(times, [300, 300, 300, 300, 300], `rate ${rate}`);
+		}
+	});
+
+	it('lowers the limit when Meta reports high usage, and recovers when usage falls', async () => {
+		const clock = new FakeClock();
+		const limiter = new RateLimiter(20, clock);
+		limiter.reportUsage(95); // 5 times slower: 4 per window
+		const slow = await sendTimes(clock, limiter, 9, 4);
+		assert.equal(largestWindow(slow, 1000 + GUARD_MS), 4);
+		for (let i = 0; i < 30; i++) limiter.reportUsage(10);
+		const start = clock.now() + 10_000;
+		await clock.run(clock.sleep(10_000));
+		const recovered = (await sendTimes(clock, limiter, 20, 20)).filter((t) => t >= start);
+		assert.equal(largestWindow(recovered), 20, 'full speed again after usage fell');
+		limiter.reportUsage(null);
+		limiter.reportUsage(Number.NaN);
 	});
 });

@@ -1,34 +1,52 @@
-// Runs the built node's `execute` outside n8n, for fast tests of its behaviour. The HTTP
-// side is real: requests go through the credential's own `authenticate` and out over
-// node:http to a loopback server. The n8n-facing methods are the few the node calls;
-// the end-to-end suite (tests/e2e) proves the same behaviour inside a real n8n.
-import { request as httpRequest } from 'node:http';
+// Runs the built node's `execute` inside n8n's own execution context (n8n-core's
+// ExecuteContext from the installed n8n runtime), outside a running n8n, for fast tests of
+// its behaviour. Everything n8n does for a node is n8n's: filling parameter defaults,
+// evaluating expressions per item, Continue On Fail, the HTTP helper (axios, with its
+// handling of ignoreHttpStatusErrors, returnFullResponse, json, encoding, timeouts), the
+// binary-data helpers and the cancel signal. Only the credential store is a stand-in: it
+// hands over the credential's data and calls the credential's own `authenticate`, as n8n's
+// CredentialsHelper does. Requests go over real HTTP to a loopback server.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import type {
 	ICredentialDataDecryptedObject,
 	IDataObject,
-	IExecuteFunctions,
 	IHttpRequestOptions,
 	INodeExecutionData,
 	INodeType,
 } from 'n8n-workflow';
 
+import { requireFromRuntime, useRuntimeWorkflowPackage } from './n8nRuntime';
+
 const defaultPackageRoot = process.cwd();
+export const NODE_TYPE = 'n8n-nodes-instagram-dm.instagram';
+export const CREDENTIAL_TYPE = 'instagramMessagingApi';
+
+function prepareRuntime(): void {
+	// n8n-core's instance settings live in a user folder of their own.
+	process.env.N8N_USER_FOLDER ??= mkdtempSync(path.join(tmpdir(), 'ig-harness-'));
+	useRuntimeWorkflowPackage();
+}
 
 /** `packageRoot`: a folder holding `dist/` (the repository, or an unpacked tarball). */
 export function loadNode(packageRoot = defaultPackageRoot): INodeType {
+	prepareRuntime();
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const { Instagram } = require(path.join(packageRoot, 'dist', 'js-wrapper', 'nodes', 'Instagram', 'Instagram.node.js'));
 	return new Instagram() as INodeType;
 }
 
-export function loadCredential(packageRoot = defaultPackageRoot): {
+export interface CredentialUnderTest {
 	authenticate: (c: ICredentialDataDecryptedObject, o: IHttpRequestOptions) => Promise<IHttpRequestOptions>;
 	test: { request: IHttpRequestOptions };
 	name: string;
 	properties: Array<{ name: string; default: unknown; typeOptions?: { password?: boolean } }>;
-} {
+}
+
+export function loadCredential(packageRoot = defaultPackageRoot): CredentialUnderTest {
+	prepareRuntime();
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const { InstagramMessagingApi } = require(
 		path.join(packageRoot, 'dist', 'js-wrapper', 'credentials', 'InstagramMessagingApi.credentials.js'),
@@ -45,6 +63,10 @@ export interface RunOptions {
 	credentials: ICredentialDataDecryptedObject;
 	continueOnFail?: boolean;
 	packageRoot?: string;
+	/** Aborts the execution, as n8n's Stop button does. */
+	signal?: AbortSignal;
+	/** Binary data per item: property name to `{data (base64), mimeType, fileName}`. */
+	binary?: Array<Record<string, { data: string; mimeType: string; fileName?: string }>>;
 }
 
 export interface HttpExchange {
@@ -59,80 +81,97 @@ export interface RunResult {
 	exchanges: HttpExchange[];
 }
 
-async function perform(options: IHttpRequestOptions): Promise<{ body: string; headers: IDataObject; statusCode: number }> {
-	const base = options.baseURL && !/^https?:/i.test(options.url) ? options.baseURL.replace(/\/$/, '') + options.url : options.url;
-	const url = new URL(base);
-	for (const [key, value] of Object.entries((options.qs ?? {}) as IDataObject)) {
-		url.searchParams.set(key, String(value));
+/**
+ * Parameters as a workflow stores them. A per-item function becomes an n8n expression
+ * reading the item's value from the item itself; an item whose function throws gets an
+ * expression that fails in n8n's expression engine for that item only.
+ */
+function workflowParameters(params: Record<string, Param>, items: IDataObject[]): { parameters: IDataObject; items: IDataObject[] } {
+	const parameters: IDataObject = {};
+	const itemsOut = items.map((json) => ({ ...json }));
+	for (const [name, value] of Object.entries(params)) {
+		if (typeof value !== 'function') {
+			parameters[name] = value as IDataObject[string];
+			continue;
+		}
+		const key = `__param_${name}`;
+		const failed = `__fail_${name}`;
+		itemsOut.forEach((json, index) => {
+			try {
+				json[key] = (value as (i: number) => unknown)(index) as IDataObject[string];
+			} catch {
+				json[failed] = {};
+			}
+		});
+		// A reference to a node that does not exist fails in n8n's expression engine.
+		parameters[name] = `={{ $json.${failed} !== undefined ? $('Node ${name} never had').item.json.id : $json.${key} }}`;
 	}
-	return await new Promise((resolve, reject) => {
-		const req = httpRequest(
-			url,
-			{ method: options.method ?? 'GET', headers: options.headers as Record<string, string>, timeout: options.timeout },
-			(res) => {
-				const chunks: Buffer[] = [];
-				res.on('data', (chunk: Buffer) => chunks.push(chunk));
-				res.on('end', () =>
-					resolve({ body: Buffer.concat(chunks).toString('utf8'), headers: res.headers as IDataObject, statusCode: res.statusCode ?? 0 }),
-				);
-				res.on('error', reject);
-			},
-		);
-		req.on('timeout', () => req.destroy(Object.assign(new Error(`timeout of ${options.timeout}ms exceeded`), { code: 'ECONNABORTED' })));
-		req.on('error', reject);
-		if (options.body !== undefined) req.write(options.body as string);
-		req.end();
-	});
+	return { parameters, items: itemsOut };
 }
 
 export async function runNode(options: RunOptions): Promise<RunResult> {
-	const node = loadNode(options.packageRoot);
+	const nodeType = loadNode(options.packageRoot);
 	const credential = loadCredential(options.packageRoot);
+	const { ExecuteContext } = requireFromRuntime('n8n-core');
+	const { Workflow, createEmptyRunExecutionData } = requireFromRuntime('n8n-workflow');
 	const exchanges: HttpExchange[] = [];
-	const nodeInfo = {
+
+	const { parameters, items } = workflowParameters(options.params, options.items);
+	const node = {
 		id: 'node-under-test',
 		name: 'Instagram',
-		type: 'n8n-nodes-instagram-dm.instagram',
+		type: NODE_TYPE,
 		typeVersion: 1,
 		position: [0, 0] as [number, number],
-		parameters: {},
-		credentials: { instagramMessagingApi: { id: 'cred-1', name: 'Instagram test' } },
+		parameters,
+		credentials: { [CREDENTIAL_TYPE]: { id: 'cred-1', name: 'Instagram test' } },
+		...(options.continueOnFail ? { onError: 'continueRegularOutput' } : {}),
 	};
-	const context = {
-		getInputData: () => options.items.map((json) => ({ json })),
-		getNodeParameter: (name: string, itemIndex: number, fallback?: unknown) => {
-			if (!(name in options.params)) return fallback;
-			const value = options.params[name];
-			return typeof value === 'function' ? (value as (i: number) => unknown)(itemIndex) : value;
+	const nodeTypes = {
+		getByName: () => nodeType,
+		getByNameAndVersion: () => nodeType,
+		getKnownTypes: () => ({}),
+	};
+	// n8n fills in parameter defaults when it loads a workflow, as here.
+	const workflow = new Workflow({ id: 'wf-under-test', nodes: [node], connections: {}, active: false, nodeTypes });
+	const credentialsHelper = {
+		getParentTypes: () => [],
+		isCredentialUsableByNode: () => true,
+		getDecrypted: async () => ({ ...options.credentials }),
+		getCredentialsProperties: () => credential.properties,
+		preAuthentication: async () => undefined,
+		async authenticate(data: ICredentialDataDecryptedObject, _type: string, requestOptions: IHttpRequestOptions) {
+			const authenticated = await credential.authenticate(data, requestOptions);
+			const base = authenticated.baseURL && !/^https?:/i.test(authenticated.url) ? authenticated.baseURL.replace(/\/$/, '') : '';
+			const url = new URL(base + authenticated.url);
+			for (const [key, value] of Object.entries((authenticated.qs ?? {}) as IDataObject)) url.searchParams.set(key, String(value));
+			exchanges.push({ url: url.toString(), method: authenticated.method ?? 'GET', headers: authenticated.headers as Record<string, string> });
+			return authenticated;
 		},
-		continueOnFail: () => options.continueOnFail ?? false,
-		getNode: () => nodeInfo,
-		getCredentials: async () => options.credentials,
-		getExecutionCancelSignal: () => undefined,
-		helpers: {
-			async httpRequestWithAuthentication(
-				this: unknown,
-				_type: string,
-				requestOptions: IHttpRequestOptions,
-				extra?: { credentialsDecrypted?: { data: ICredentialDataDecryptedObject } },
-			) {
-				const data = extra?.credentialsDecrypted?.data ?? options.credentials;
-				const authenticated = await credential.authenticate(data, { ...requestOptions });
-				const fullUrl = new URL(authenticated.url);
-				for (const [key, value] of Object.entries((authenticated.qs ?? {}) as IDataObject)) {
-					fullUrl.searchParams.set(key, String(value));
-				}
-				exchanges.push({
-					url: fullUrl.toString(),
-					method: authenticated.method ?? 'GET',
-					headers: authenticated.headers as Record<string, string>,
-				});
-				return await perform(authenticated);
-			},
-		},
-	} as unknown as IExecuteFunctions;
+	};
+	const additionalData = { executionId: 'execution-under-test', credentialsHelper, variables: {}, restApiUrl: '', webhookBaseUrl: '', webhookTestBaseUrl: '' };
+	const inputItems: INodeExecutionData[] = items.map((json, index) => ({
+		json,
+		...(options.binary?.[index] ? { binary: options.binary[index] } : {}),
+	}));
+	const inputData = { main: [inputItems] };
+	const abort = new AbortController();
+	options.signal?.addEventListener('abort', () => abort.abort());
+	const context = new ExecuteContext(
+		workflow,
+		workflow.getNode(node.name),
+		additionalData,
+		'manual',
+		createEmptyRunExecutionData(),
+		0,
+		inputItems,
+		inputData,
+		{ node: workflow.getNode(node.name), data: inputData, source: null },
+		[],
+		abort.signal,
+	);
 	try {
-		const output = await node.execute!.call(context);
+		const output = await nodeType.execute!.call(context);
 		return { output: output as INodeExecutionData[][], exchanges };
 	} catch (error) {
 		return { error: error as RunResult['error'], exchanges };

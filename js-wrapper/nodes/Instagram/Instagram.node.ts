@@ -4,9 +4,9 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { INSTAGRAM_CREDENTIAL_TYPE } from '../../credentials/InstagramMessagingApi.credentials';
 import { messageFields, messageOperations } from './descriptions/MessageDescription';
 import { optionsFields } from './descriptions/OptionsDescription';
+import { resourceProperty } from './descriptions/ResourceDescription';
+import { userFields, userOperations } from './descriptions/UserDescription';
 import { executeNode } from './execute';
-
-const properties = [...messageOperations, ...messageFields, ...optionsFields];
 
 export class Instagram implements INodeType {
 	description: INodeTypeDescription = {
@@ -15,8 +15,8 @@ export class Instagram implements INodeType {
 		icon: { light: 'file:instagram.svg', dark: 'file:instagram.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{$parameter["operation"]}}',
-		description: "Send Instagram direct messages through Meta's Graph API",
+		subtitle: '={{$parameter["resource"] + ": " + $parameter["operation"]}}',
+		description: "Send Instagram direct messages and read profiles through Meta's Graph API",
 		defaults: {
 			name: 'Instagram',
 		},
@@ -32,10 +32,17 @@ export class Instagram implements INodeType {
 				required: true,
 			},
 		],
-		properties,
+		properties: [
+			resourceProperty,
+			...messageOperations,
+			...userOperations,
+			...messageFields,
+			...userFields,
+			...optionsFields,
+		],
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return [await executeNode(this, properties)];
+		return [await executeNode(this)];
 	}
 }

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import type { ErrorReport } from '../../core/types';
+import type { ErrorReport } from '../../bridge/types';
 
 /**
  * The n8n error for a core refusal. The message is the core's, unchanged: n8n would

@@ -1,58 +1,69 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { loadCore } from '../../core/loader';
-import { CoreSession } from '../../core/session';
+import { CoreSession } from '../../bridge/session';
 import { toNodeError } from './errors';
 import { gather } from './gather';
-import { sendAll } from './transport/send';
+import type { ItemResult } from './transport/run';
+import { runAll } from './transport/run';
 
 /**
- * One run of the node: gather every item, let the core validate and plan them all in one
- * call, send what is valid, and return exactly one output item per input item, paired.
+ * One run of the node: gather every item, let the core validate them all in one call,
+ * send what is valid, and return every input item's output items, paired to it, in input
+ * order (one per item, or several for a read that returns a list).
  *
  * Without Continue On Fail, a setup error or any invalid item stops the node before
- * anything is sent; a send that fails stops further sends and raises that error.
+ * anything is sent; a request that fails stops further requests and raises that error.
  */
-export async function executeNode(
-	ctx: IExecuteFunctions,
-	properties: INodeProperties[],
-): Promise<INodeExecutionData[]> {
+export async function executeNode(ctx: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const itemCount = ctx.getInputData().length;
 	const continueOnFail = ctx.continueOnFail();
-	const core = await loadCore();
-	const { input, options, credentials } = await gather(ctx, itemCount, properties, core);
+	const { input, options, credentials } = await gather(ctx, itemCount);
 
 	const session = await CoreSession.start(input, ctx.getNode());
 	try {
 		const plan = session.plan();
-		if (plan.setupError && !continueOnFail) {
-			throw toNodeError(ctx, plan.setupError);
-		}
-		if (!continueOnFail && plan.refused.size > 0) {
-			let first = Infinity;
-			for (const index of plan.refused.keys()) first = Math.min(first, index);
-			throw toNodeError(ctx, plan.refused.get(first)!, first);
+		if (plan.setupError && !continueOnFail) throw toNodeError(ctx, plan.setupError);
+		const results = new Map<number, ItemResult>();
+		for (const { index, error } of plan.refused) results.set(index, { outputs: [], error });
+		if (!continueOnFail && plan.refused.length > 0) {
+			const first = plan.refused.reduce((a, b) => (b.index < a.index ? b : a));
+			throw toNodeError(ctx, first.error, first.index);
 		}
 
-		const settled = await sendAll(ctx, session, plan.jobs, {
-			concurrency: options.concurrency,
-			messagesPerSecond: options.messagesPerSecond,
-			timeout: options.timeout,
-			stopOnFailure: !continueOnFail,
-		}, credentials);
+		const valid = Array.from({ length: itemCount }, (_, index) => index).filter((index) => !results.has(index));
+		const settled = await runAll(
+			ctx,
+			session,
+			valid,
+			{
+				concurrency: options.concurrency,
+				messagesPerSecond: options.messagesPerSecond,
+				timeout: options.timeout,
+				stopOnFailure: !continueOnFail,
+			},
+			credentials,
+		);
+		for (const [index, result] of settled) results.set(index, result);
 
 		if (!continueOnFail) {
-			for (const { index } of plan.jobs) {
-				const verdict = settled.get(index);
-				if (verdict?.outcome === 'failed') throw toNodeError(ctx, verdict.error, index);
+			for (const index of valid) {
+				const error = results.get(index)?.error;
+				if (error) throw toNodeError(ctx, error, index);
+			}
+			if (valid.some((index) => !results.has(index))) {
+				throw new NodeOperationError(ctx.getNode(), 'The execution was cancelled before every message was sent');
 			}
 		}
-		if (settled.size < plan.jobs.length && !continueOnFail) {
-			throw new NodeOperationError(ctx.getNode(), 'The execution was cancelled before every message was sent');
+
+		// Each input item's outputs, paired to it; an item the execution never reached says so.
+		const output: INodeExecutionData[] = [];
+		for (let index = 0; index < itemCount; index++) {
+			const result = results.get(index) ?? { outputs: [], error: session.abandon(index, 'notSent') };
+			for (const json of result.outputs) output.push({ json, pairedItem: { item: index } });
+			if (result.error) output.push({ json: result.error.item, pairedItem: { item: index } });
 		}
-		// Items the execution never reached (cancelled) say so in their output.
-		return session.outputs().map((json, index) => ({ json, pairedItem: { item: index } }));
+		return output;
 	} finally {
 		session.free();
 	}

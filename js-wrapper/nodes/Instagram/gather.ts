@@ -1,6 +1,7 @@
-import type { ICredentialsDecrypted, IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { ICredentialsDecrypted, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import type { CoreBindings, ExecutionInput } from '../../core/types';
+import { CATALOG } from '../../bridge/generated/catalog';
+import type { ExecutionInput } from '../../bridge/types';
 import { INSTAGRAM_CREDENTIAL_TYPE } from '../../credentials/InstagramMessagingApi.credentials';
 import type { SendOptions } from './descriptions/OptionsDescription';
 import { DEFAULT_OPTIONS } from './descriptions/OptionsDescription';
@@ -12,35 +13,30 @@ export interface Gathered {
 	credentials: ICredentialsDecrypted | undefined;
 }
 
-/** The parameters an operation reads per item: its fields in the node description. */
-export function operationParameters(properties: INodeProperties[], operation: string): string[] {
-	return properties
-		.filter((p) => p.name !== 'operation' && p.displayOptions?.show?.operation?.includes(operation))
-		.map((p) => p.name);
+/** The n8n parameters an operation reads per item, as the core declares them. */
+export function operationParameters(operation: string): Array<{ name: string; parameter: string; required: boolean }> {
+	return CATALOG.operations.find((spec) => spec.name === operation)?.fields ?? [];
 }
 
 /**
- * Everything the core needs, gathered from n8n in one pass: parameters of every item (an
- * expression that fails becomes that item's error, never the whole run's), the
- * credential, the environment the core requires, options and the clock.
+ * Everything the core needs, gathered from n8n in one pass: the fields the operation
+ * reads for every item (an expression that fails becomes that item's error, never the
+ * whole run's), the credential, the environment the core requires, options and the clock.
  */
-export async function gather(
-	ctx: IExecuteFunctions,
-	itemCount: number,
-	properties: INodeProperties[],
-	core: Pick<CoreBindings, 'requiredEnvironment' | 'parameterErrorKey'>,
-): Promise<Gathered> {
-	const errorKey = core.parameterErrorKey();
+export async function gather(ctx: IExecuteFunctions, itemCount: number): Promise<Gathered> {
+	const errorKey = CATALOG.parameterErrorKey;
+	const resource = ctx.getNodeParameter('resource', 0, CATALOG.resources[0]) as string;
 	const operation = ctx.getNodeParameter('operation', 0) as string;
-	const parameterNames = operationParameters(properties, operation);
+	const fields = operationParameters(operation);
 	const items: IDataObject[] = [];
 	for (let i = 0; i < itemCount; i++) {
 		const params: IDataObject = {};
-		for (const name of parameterNames) {
+		for (const field of fields) {
 			try {
-				params[name] = ctx.getNodeParameter(name, i) as IDataObject[string];
+				// An optional field the user never set reads as null: the core applies its default.
+				params[field.name] = ctx.getNodeParameter(field.parameter, i, field.required ? undefined : null) as IDataObject[string];
 			} catch (error) {
-				params[errorKey] = { parameter: name, message: (error as Error).message ?? String(error) };
+				params[errorKey] = { parameter: field.name, message: (error as Error).message ?? String(error) };
 				break;
 			}
 		}
@@ -69,9 +65,10 @@ export async function gather(
 
 	return {
 		input: {
+			resource,
 			operation,
 			credentials: data,
-			environment: readEnvironment(core.requiredEnvironment()),
+			environment: readEnvironment(CATALOG.environment),
 			startedAt: new Date().toISOString(),
 			retry: { maxRetries: options.maxRetries, retryUnknownDelivery: options.retryUnknownDelivery },
 			items,

@@ -1,6 +1,13 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-/** Execution-wide settings, read from the first item. Defaults suit Meta's limits. */
+import { CATALOG } from '../../../bridge/generated/catalog';
+
+const profileFields = CATALOG.operations
+	.find((operation) => operation.name === 'getProfile')!
+	.fields.find((field) => field.name === 'fields')!;
+const profileFieldsDefault = profileFields.rule.kind === 'fieldList' ? profileFields.rule.default : '';
+
+/** Execution-wide settings, read from the first item, and per-operation options. */
 export const optionsFields: INodeProperties[] = [
 	{
 		displayName: 'Options',
@@ -15,28 +22,38 @@ export const optionsFields: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 1, maxValue: 200 },
 				default: 25,
-				description: 'How many messages may be in flight at once',
+				description: 'How many requests may be in flight at once',
 			},
 			{
-				displayName: 'Max Retries',
+				displayName: profileFields.label,
+				name: 'fields',
+				type: 'string',
+				default: profileFieldsDefault,
+				description: `Comma-separated profile fields to return (default ${profileFieldsDefault}); also available: follower_count, is_user_follow_business, is_business_follow_user, is_verified_user`,
+				displayOptions: { show: { '/operation': ['getProfile'] } },
+			},
+			// The core's default; the lint rule only recognises literal defaults.
+			// eslint-disable-next-line n8n-nodes-base/node-param-default-missing
+			{
+				displayName: CATALOG.optionLabels.maxRetries,
 				name: 'maxRetries',
 				type: 'number',
-				typeOptions: { minValue: 0, maxValue: 10 },
-				default: 3,
+				typeOptions: { minValue: 0, maxValue: CATALOG.retry.maxMaxRetries },
+				default: CATALOG.retry.defaultMaxRetries,
 				description:
-					'How often to resend a message Meta did not accept (rate limits, temporary errors, connections that failed before sending)',
+					'How often to resend a request Meta did not accept (rate limits, temporary errors, connections that failed before sending)',
 			},
 			{
-				displayName: 'Messages Per Second',
+				displayName: CATALOG.optionLabels.messagesPerSecond,
 				name: 'messagesPerSecond',
 				type: 'number',
 				typeOptions: { minValue: 0, numberPrecision: 2 },
 				default: 100,
 				description:
-					'Upper limit on sends per second (0 for no limit). Meta allows about 100 per second with Instagram Login and 300 with Facebook Login; the node also slows down when Meta reports high usage.',
+					'Upper limit on requests per second (0 for no limit). Meta allows about 100 per second with Instagram Login and 300 with Facebook Login; the node also slows down when Meta reports high usage.',
 			},
 			{
-				displayName: 'Retry When Delivery Is Unknown',
+				displayName: CATALOG.optionLabels.retryUnknownDelivery,
 				name: 'retryUnknownDelivery',
 				type: 'boolean',
 				default: false,

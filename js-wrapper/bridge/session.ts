@@ -1,0 +1,97 @@
+// One execution's conversation with the core: plan once, ask each valid item for its
+// request, and hand every answer to the core for a verdict.
+//
+// Guarded against traps. A trap (a Rust panic or any WebAssembly fault) poisons the
+// instance that raised it. The core keeps no state between answers (the wrapper carries
+// each item's attempt and step, and keeps the output items), so the session moves to a
+// fresh instance started from the same input, the item whose call trapped fails with a
+// clear error, and every later call goes to the fresh instance. Nothing is replayed.
+import type { INode } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { isTrap, loadCore, replaceCore } from './loader';
+import type { AbandonReason, Answer, CoreBindings, CoreExecution, ErrorReport, ExecutionInput, Plan, PlannedRequest, Verdict } from './types';
+
+type Guarded<T> = { ok: true; value: T } | { ok: false; trapped: boolean; error: Error };
+
+function attempt<T>(call: () => T): Guarded<T> {
+	try {
+		return { ok: true, value: call() };
+	} catch (error) {
+		return { ok: false, trapped: isTrap(error), error: error as Error };
+	}
+}
+
+export class CoreSession {
+	private constructor(
+		private core: CoreBindings,
+		private execution: CoreExecution,
+		private readonly input: ExecutionInput,
+		private readonly node: INode,
+	) {}
+
+	static async start(input: ExecutionInput, node: INode): Promise<CoreSession> {
+		let core = await loadCore();
+		let started = attempt(() => core.Execution.start(input));
+		if (!started.ok && started.trapped) {
+			core = replaceCore(core);
+			started = attempt(() => core.Execution.start(input));
+		}
+		if (!started.ok) {
+			throw new NodeOperationError(node, started.error, { message: 'The Instagram node core failed to start' });
+		}
+		return new CoreSession(core, started.value, input, node);
+	}
+
+	/** The set-up error and the refused items. */
+	plan(): Plan {
+		const result = attempt(() => this.execution.plan());
+		if (result.ok) return result.value;
+		if (result.trapped) this.rebuild();
+		throw new NodeOperationError(this.node, result.error, {
+			message: 'Internal error in the Instagram node core while checking the items',
+		});
+	}
+
+	/** Item `index`'s first request, or its refusal. */
+	request(index: number): PlannedRequest {
+		const result = attempt(() => this.execution.request(index));
+		if (result.ok) return result.value;
+		this.failOrRebuild(result);
+		return { refused: this.execution.abandon(index, 'coreFailedBeforeSending') };
+	}
+
+	/** The core's verdict on one answer. */
+	settle(answer: Answer): Verdict {
+		const result = attempt(() => this.execution.settle(answer));
+		if (result.ok) return result.value;
+		this.failOrRebuild(result);
+		return { outcome: 'failed', error: this.execution.abandon(answer.index, 'coreFailed'), usagePercent: null };
+	}
+
+	/** The error report of an item that was never settled. */
+	abandon(index: number, why: AbandonReason): ErrorReport {
+		const result = attempt(() => this.execution.abandon(index, why));
+		if (result.ok) return result.value;
+		this.failOrRebuild(result);
+		return this.execution.abandon(index, why);
+	}
+
+	free(): void {
+		// A trapped instance cannot free its memory; it is then dropped whole.
+		attempt(() => this.execution.free());
+	}
+
+	private failOrRebuild(result: { trapped: boolean; error: Error }): void {
+		if (!result.trapped) {
+			throw new NodeOperationError(this.node, result.error, { message: 'The Instagram node core failed' });
+		}
+		this.rebuild();
+	}
+
+	/** A fresh instance, started from the same input; the core keeps nothing else. */
+	private rebuild(): void {
+		this.core = replaceCore(this.core);
+		this.execution = this.core.Execution.start(this.input);
+	}
+}

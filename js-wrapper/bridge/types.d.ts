@@ -1,0 +1,170 @@
+// The values that cross the boundary between the Rust core and the TypeScript wrapper.
+// The core defines them (src/execution.rs, src/request.rs, src/output.rs, src/catalog.rs,
+// src/operations/mod.rs); these types describe their serde forms for the compiler, and
+// tests/node/boundaryTypes.test.ts checks every Rust variant against them.
+import type { IDataObject } from 'n8n-workflow';
+
+/** Where an error comes from. */
+export type ErrorKind = 'setup' | 'input' | 'api' | 'transport' | 'execution';
+
+/** A refusal: the error item for Continue On Fail, and what to raise otherwise. */
+export interface ErrorReport {
+	kind: ErrorKind;
+	code: string;
+	/** Whether the request may have been processed even though no answer says so. */
+	deliveryUnknown: boolean;
+	message: string;
+	hint?: string;
+	httpStatus?: number;
+	item: IDataObject;
+}
+
+export type RateClass = 'send' | 'media' | 'conversations' | 'privateReply' | 'read';
+
+export type RequestBody =
+	| { kind: 'json'; text: string }
+	| { kind: 'form'; fields: Array<[string, string]> }
+	| { kind: 'multipart'; parts: MultipartPart[] };
+
+export type MultipartPart =
+	| { kind: 'text'; name: string; value: string }
+	/** The bytes of the input item's binary property `property`, filled in by the wrapper. */
+	| { kind: 'binary'; name: string; property: string; fileName: string; mimeType: string };
+
+/** A request for n8n's HTTP helper to perform. Authentication is added by the credential. */
+export interface RequestPlan {
+	method: 'GET' | 'POST' | 'DELETE';
+	url: string;
+	query?: Array<[string, string]>;
+	headers: { 'content-type'?: string; accept: string };
+	body?: RequestBody;
+	rateClass: RateClass;
+}
+
+/** Where a multi-step item is; the wrapper hands it back with the step's answer. */
+export interface Step {
+	number: number;
+	emitted: number;
+	carry?: string;
+}
+
+/** Meta's answer to one request, or the transport failure that took its place. */
+export interface Answer {
+	index: number;
+	/** Sends of this request so far, this one included. */
+	attempt: number;
+	step?: Step;
+	response?: { status: number; headers: Record<string, unknown>; body: string };
+	failure?: { code: string; message: string };
+	nowMs: number;
+	random: number;
+}
+
+/** What the core decided about one answer. */
+export type Verdict =
+	| { outcome: 'done'; outputs: IDataObject[]; usagePercent: number | null }
+	| { outcome: 'next'; outputs: IDataObject[]; request: RequestPlan; step: Step; usagePercent: number | null }
+	| { outcome: 'retry'; afterMs: number; pauseAll: boolean; reason: string; usagePercent: number | null }
+	| { outcome: 'failed'; error: ErrorReport; usagePercent: number | null };
+
+export interface Refusal {
+	index: number;
+	error: ErrorReport;
+}
+
+/** Which items the execution refuses, and why. */
+export interface Plan {
+	setupError?: ErrorReport;
+	refused: Refusal[];
+	itemCount: number;
+}
+
+export type PlannedRequest = { request: RequestPlan } | { refused: ErrorReport };
+
+export interface RetryOptions {
+	maxRetries: number;
+	retryUnknownDelivery: boolean;
+}
+
+/** Everything one execution needs, gathered by the wrapper in a single pass. */
+export interface ExecutionInput {
+	resource: string;
+	operation: string;
+	credentials: IDataObject;
+	environment: Record<string, string | undefined>;
+	startedAt: string;
+	retry: RetryOptions;
+	items: IDataObject[];
+}
+
+/** Why an item was never settled. */
+export type AbandonReason = 'notSent' | 'coreFailed' | 'coreFailedBeforeSending';
+
+export interface CoreExecution {
+	plan(): Plan;
+	request(index: number): PlannedRequest;
+	settle(answer: Answer): Verdict;
+	abandon(index: number, why: AbandonReason): ErrorReport;
+	free(): void;
+}
+
+export interface Authorization {
+	headers: Record<string, string>;
+	qs: Record<string, string>;
+	/** `{baseUrl}/{apiVersion}`: where relative Graph paths (the credential test) go. */
+	graphBase: string;
+}
+
+export type AuthorizeResult = { authorization: Authorization } | { error: { message: string; code: string } };
+
+export type CheckedCredentials = { ok: { apiVersion: string; baseUrl: string } } | { error: { message: string; code: string } };
+
+export type FieldRule =
+	| { kind: 'igsid' }
+	| { kind: 'text'; maxBytes: number }
+	| { kind: 'choice'; values: string[]; default: string }
+	| { kind: 'httpsUrl'; maxLength: number }
+	| { kind: 'fieldList'; default: string; maxFields: number };
+
+export interface FieldSpec {
+	name: string;
+	parameter: string;
+	label: string;
+	errorCode: string;
+	required: boolean;
+	rule: FieldRule;
+}
+
+export type AnswerKind = 'messageId' | 'recipientId' | 'attachmentId' | 'page' | 'object';
+
+export interface OperationSpec {
+	resource: string;
+	name: string;
+	fields: FieldSpec[];
+	outputFields: string[];
+	rateClass: RateClass;
+	answer: AnswerKind;
+	changes: boolean;
+}
+
+/** Everything the core declares. */
+export interface Catalog {
+	nodeVersion: string;
+	resources: string[];
+	operations: OperationSpec[];
+	credentialDefaults: { apiVersion: string; baseUrl: string };
+	retry: { defaultMaxRetries: number; maxMaxRetries: number };
+	limits: { textBytes: number };
+	optionLabels: { retryUnknownDelivery: string; messagesPerSecond: string; maxRetries: string };
+	environment: string[];
+	relevantHeaders: string[];
+	parameterErrorKey: string;
+}
+
+export interface CoreBindings {
+	Execution: { start(input: ExecutionInput): CoreExecution };
+	authorize(credentials: unknown): AuthorizeResult;
+	checkCredentials(credentials: unknown): CheckedCredentials;
+	verifyHmacSha256(key: Uint8Array, message: Uint8Array, mac: Uint8Array): boolean;
+	catalog(): Catalog;
+}

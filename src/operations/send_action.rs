@@ -1,0 +1,73 @@
+//! Send Action: show "typing…", stop it, or mark the conversation as seen.
+//! `POST {base}/{version}/me/messages` with `{"recipient":{"id"},"sender_action"}` and
+//! nothing else; Meta answers with `recipient_id` only.
+
+use super::{Accepted, Context, ItemParams, OperationSpec, Planned, Recipient, Step, MESSAGE};
+use crate::error::InputError;
+use crate::fields::{SENDER_ACTION, USER_ID};
+use crate::output::to_ascii_json;
+use crate::request::{graph_url, HttpRequest, RateClass};
+use crate::response::{AnswerKind, Success};
+use serde::Serialize;
+
+pub static SPEC: OperationSpec = OperationSpec {
+    resource: &MESSAGE,
+    name: "sendAction",
+    fields: &[&USER_ID, &SENDER_ACTION],
+    output_fields: &["success", "operation", "userId", "senderAction", "appSecretProofUsed", "timestamp", "nodeVersion"],
+    rate_class: RateClass::Send,
+    answer: AnswerKind::RecipientId,
+    // Typing indicators and "seen" can be repeated harmlessly.
+    changes: false,
+    plan,
+};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct SendAction {
+    user_id: String,
+    action: String,
+}
+
+fn plan(params: &ItemParams) -> Result<Box<dyn Planned>, InputError> {
+    let user_id = USER_ID.read(params)?;
+    let action = SENDER_ACTION.read(params)?;
+    Ok(Box::new(SendAction { user_id, action }))
+}
+
+#[derive(Serialize)]
+struct Body<'a> {
+    recipient: Recipient<'a>,
+    sender_action: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Output<'a> {
+    success: bool,
+    operation: &'static str,
+    user_id: &'a str,
+    sender_action: &'a str,
+    app_secret_proof_used: &'a str,
+    timestamp: &'a str,
+    node_version: &'static str,
+}
+
+impl Planned for SendAction {
+    fn request(&self, ctx: &Context) -> HttpRequest {
+        let body = Body { recipient: Recipient { id: &self.user_id }, sender_action: &self.action };
+        let text = serde_json::to_string(&body).expect("strings always serialise");
+        HttpRequest::post_json(graph_url(ctx.credentials, super::send_message::PATH), text, SPEC.rate_class)
+    }
+
+    fn accepted(&self, _success: Success, _step: Option<&Step>, _now: &str, ctx: &Context) -> Accepted {
+        Accepted::Done(vec![to_ascii_json(&Output {
+            success: true,
+            operation: SPEC.name,
+            user_id: &self.user_id,
+            sender_action: &self.action,
+            app_secret_proof_used: &ctx.output.proof_shown,
+            timestamp: &ctx.output.timestamp,
+            node_version: crate::NODE_VERSION,
+        })])
+    }
+}
