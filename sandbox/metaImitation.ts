@@ -1,11 +1,21 @@
-// A loopback imitation of Meta's Graph API Send endpoint, for tests, benchmarks and the
-// local demo. It checks what Meta checks (the Bearer token, appsecret_proof, the version
-// path and the body), answers the way Meta answers, errors included, records every
-// request, and can be scripted per recipient to misbehave (throttle, fail, hang, drop).
+// A loopback imitation of Meta's Graph API, for tests, benchmarks and the local demo. It
+// checks what Meta checks (the Bearer token, appsecret_proof, the version path, the method
+// and the body of each call), answers the way Meta answers, errors included, records every
+// request, and can be scripted per recipient to misbehave (throttle, fail, hang, drop,
+// deliver and then lose the answer). It can also enforce Meta's sliding one-second limit.
+//
+// What each endpoint accepts lives beside this file: meta/sendApi.ts (POST .../messages),
+// meta/profiles.ts (GET .../{IGSID}).
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+
+import { graphError, ok, refuse } from './meta/graphErrors';
+import type { Reply } from './meta/graphErrors';
+import { readProfile } from './meta/profiles';
+import type { SendCall } from './meta/sendApi';
+import { readSendCall } from './meta/sendApi';
 
 export interface ImitationApp {
 	accessToken: string;
@@ -17,7 +27,11 @@ export type Behaviour =
 	| { kind: 'accept' }
 	| { kind: 'graphError'; status: number; code: number; subcode?: number; message: string; type?: string; isTransient?: boolean; headers?: Record<string, string> }
 	| { kind: 'rawError'; status: number; body: string; contentType?: string; headers?: Record<string, string> }
+	/** Waits, then acts; a client that gave up meanwhile gets nothing delivered. */
 	| { kind: 'slow'; delayMs: number; then?: Behaviour }
+	/** Delivers at once, then answers only after `delayMs`: a client that timed out never learns it. */
+	| { kind: 'deliverThenStall'; delayMs: number }
+	/** Delivers, then drops the connection without answering. */
 	| { kind: 'acceptThenDrop' }
 	| { kind: 'drop' };
 
@@ -35,11 +49,14 @@ export interface RecordedRequest {
 	tokenInUrl: boolean;
 	contentType: string | undefined;
 	body: unknown;
+	/** The Send API call, when the request was one. */
+	call?: SendCall['kind'];
 	recipientId?: string;
 	text?: string;
 	status: number;
-	/** Set when the imitation accepted the message. */
+	/** Set when the imitation carried out the call (a message delivered, an action done). */
 	messageId?: string;
+	delivered?: boolean;
 	outcome: string;
 }
 
@@ -55,6 +72,11 @@ export interface ImitationOptions {
 	scripts?: Record<string, Behaviour[]>;
 	/** Whether to keep full request records (bodies); the load tests turn this off. */
 	keepBodies?: boolean;
+	/**
+	 * Meta's limit on Send API calls: more than this many in any sliding one-second window
+	 * are refused with code 613 (HTTP 400), as Meta does.
+	 */
+	sendLimitPerSecond?: number;
 }
 
 export interface MetaImitation {
@@ -63,27 +85,9 @@ export interface MetaImitation {
 	requests: RecordedRequest[];
 	script(recipientId: string, behaviours: Behaviour[]): void;
 	setLatency(ms: number): void;
+	setSendLimit(perSecond: number | undefined): void;
 	reset(): void;
 	close(): Promise<void>;
-}
-
-const MAX_TEXT_BYTES = 1000;
-
-function graphError(
-	code: number,
-	message: string,
-	extra: { type?: string; subcode?: number; isTransient?: boolean } = {},
-): string {
-	return JSON.stringify({
-		error: {
-			message,
-			type: extra.type ?? (code === 190 ? 'OAuthException' : 'IGApiException'),
-			code,
-			...(extra.subcode === undefined ? {} : { error_subcode: extra.subcode }),
-			...(extra.isTransient === undefined ? {} : { is_transient: extra.isTransient }),
-			fbtrace_id: `A${Math.random().toString(36).slice(2, 12)}`,
-		},
-	});
 }
 
 function proofFor(app: ImitationApp): string {
@@ -108,6 +112,9 @@ export async function startMetaImitation(options: ImitationOptions): Promise<Met
 	const scriptPositions = new Map<string, number>();
 	const versions = options.versions ?? /^v(1[6-9]|2\d)\.0$/;
 	let latencyMs = options.latencyMs ?? 0;
+	let sendLimit = options.sendLimitPerSecond;
+	/** Arrival times of the Send API calls Meta counted, for the sliding window. */
+	const sendWindow: number[] = [];
 	let seq = 0;
 	let messageCounter = 0;
 	const sockets = new Set<Socket>();
@@ -119,6 +126,15 @@ export async function startMetaImitation(options: ImitationOptions): Promise<Met
 		const position = scriptPositions.get(recipientId) ?? 0;
 		scriptPositions.set(recipientId, position + 1);
 		return script[Math.min(position, script.length - 1)];
+	};
+
+	/** Meta's sliding window: whether this call is over the limit (then it is not counted). */
+	const overSendLimit = (now: number): boolean => {
+		if (sendLimit === undefined) return false;
+		while (sendWindow.length > 0 && now - sendWindow[0] >= 1000) sendWindow.shift();
+		if (sendWindow.length >= sendLimit) return true;
+		sendWindow.push(now);
+		return false;
 	};
 
 	const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -168,154 +184,131 @@ export async function startMetaImitation(options: ImitationOptions): Promise<Met
 		};
 		requests.push(record);
 
-		const answer = (status: number, body: string, headers: Record<string, string> = {}, outcome = 'error') => {
-			record.status = status;
-			record.outcome = outcome;
-			const send = () => {
+		const send = (reply: Reply, afterMs = latencyMs) => {
+			record.status = reply.status;
+			record.outcome = reply.outcome;
+			const write = () => {
 				if (res.destroyed) return;
-				res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', ...headers });
-				res.end(body);
+				res.writeHead(reply.status, { 'content-type': 'application/json; charset=UTF-8', ...reply.headers });
+				res.end(reply.body);
 			};
-			if (latencyMs > 0) setTimeout(send, latencyMs);
-			else send();
+			if (afterMs > 0) setTimeout(write, afterMs);
+			else write();
 		};
 
-		const match = /^\/([^/]+)\/(me|\d+)(\/messages)?$/.exec(url.pathname);
-		if (!match) {
-			answer(400, graphError(2500, `Unknown path components: ${url.pathname}`, { type: 'OAuthException' }));
-			return;
-		}
-		const [, version, , messages] = match;
+		const match = /^\/([^/]+)\/(.*)$/.exec(url.pathname);
+		const [version, rest] = match ? [match[1], match[2]] : ['', ''];
+		if (!match) return send(refuse(400, 2500, `Unknown path components: ${url.pathname}`, { type: 'OAuthException' }));
 		if (!versions.test(version)) {
-			answer(400, graphError(100, `Unsupported Graph API version ${version}`, { type: 'GraphMethodException' }));
-			return;
+			return send(refuse(400, 100, `Unsupported Graph API version ${version}`, { type: 'GraphMethodException' }));
 		}
 		if (record.tokenInUrl) {
-			answer(400, graphError(100, 'Access tokens must be sent in the Authorization header in this imitation', { type: 'OAuthException' }));
-			return;
+			return send(refuse(400, 100, 'Access tokens must be sent in the Authorization header in this imitation', { type: 'OAuthException' }));
 		}
 		if (!bearerToken) {
-			answer(400, graphError(2500, 'An active access token must be used to query information about the current user.', { type: 'OAuthException' }));
-			return;
+			return send(refuse(400, 2500, 'An active access token must be used to query information about the current user.', { type: 'OAuthException' }));
 		}
-		if (!app) {
-			answer(400, graphError(190, 'Invalid OAuth access token - Cannot parse access token', { type: 'OAuthException' }));
-			return;
-		}
+		if (!app) return send(refuse(400, 190, 'Invalid OAuth access token - Cannot parse access token', { type: 'OAuthException' }));
 		if (query.appsecret_proof === undefined) {
-			answer(400, graphError(100, 'API calls from the server require an appsecret_proof argument', { type: 'GraphMethodException' }));
-			return;
+			return send(refuse(400, 100, 'API calls from the server require an appsecret_proof argument', { type: 'GraphMethodException' }));
 		}
 		if (!record.proofValid) {
-			answer(400, graphError(100, 'Invalid appsecret_proof provided in the API argument', { type: 'GraphMethodException' }));
-			return;
+			return send(refuse(400, 100, 'Invalid appsecret_proof provided in the API argument', { type: 'GraphMethodException' }));
 		}
 
-		if (!messages) {
-			if (req.method !== 'GET') {
-				answer(400, graphError(100, 'Unsupported post request.', { type: 'GraphMethodException' }));
-				return;
+		const unsupported = () =>
+			send(refuse(400, 100, `Unsupported ${(req.method ?? '').toLowerCase()} request. Object with ID '${rest}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`, { type: 'GraphMethodException', subcode: 33 }));
+
+		// GET /me: the account the token belongs to (the credential test).
+		if (rest === 'me') {
+			if (req.method !== 'GET') return unsupported();
+			return send(ok({ id: '17841400000000001', name: 'Imitation Business' }, 'me'));
+		}
+		// GET /{IGSID}: a profile.
+		if (/^\d+$/.test(rest)) {
+			if (req.method !== 'GET') return unsupported();
+			record.recipientId = rest;
+			return act(nextBehaviour(rest), () => readProfile(rest, query.fields));
+		}
+		// POST /me/messages or /{ID}/messages: the Send API.
+		if (/^(me|\d+)\/messages$/.test(rest)) {
+			if (req.method !== 'POST') return unsupported();
+			if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
+				return send(refuse(400, 100, '(#100) Content-Type must be application/json'));
 			}
-			answer(200, JSON.stringify({ id: '17841400000000001', name: 'Imitation Business' }), {}, 'me');
-			return;
+			const read = readSendCall(raw);
+			record.body = options.keepBodies === false ? undefined : read.body;
+			if ('reply' in read) return send(read.reply);
+			const { call } = read;
+			record.call = call.kind;
+			record.recipientId = call.recipientId;
+			if (call.kind === 'text' && options.keepBodies !== false) record.text = call.text;
+			if (overSendLimit(Date.now())) {
+				return send(refuse(400, 613, 'Calls to this api have exceeded the rate limit.', { type: 'OAuthException' }));
+			}
+			return act(nextBehaviour(call.recipientId), () => carryOut(call));
 		}
-		if (req.method !== 'POST') {
-			answer(400, graphError(100, 'Unsupported get request.', { type: 'GraphMethodException' }));
-			return;
-		}
-		if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
-			answer(400, graphError(100, '(#100) Content-Type must be application/json', { type: 'IGApiException' }));
-			return;
-		}
-		let body: { recipient?: { id?: unknown }; message?: { text?: unknown } } & Record<string, unknown>;
-		try {
-			body = JSON.parse(raw);
-		} catch {
-			answer(400, graphError(100, '(#100) Request body is not valid JSON'));
-			return;
-		}
-		record.body = options.keepBodies === false ? undefined : body;
-		const recipientId = body?.recipient?.id;
-		const text = body?.message?.text;
-		if (typeof recipientId !== 'string' || !/^[1-9]\d{0,31}$/.test(recipientId)) {
-			answer(400, graphError(100, '(#100) The parameter recipient is required', { subcode: 2018001 }));
-			return;
-		}
-		record.recipientId = recipientId;
-		const keys = Object.keys(body).sort().join(',');
-		if (keys !== 'message,recipient' || Object.keys(body.message ?? {}).join(',') !== 'text') {
-			answer(400, graphError(100, `(#100) Unexpected fields in the body: ${keys}`, { subcode: 2534015 }));
-			return;
-		}
-		if (typeof text !== 'string' || text.length === 0) {
-			answer(400, graphError(100, '(#100) The parameter message[text] is required', { subcode: 2534015 }));
-			return;
-		}
-		if (Buffer.byteLength(text, 'utf8') > MAX_TEXT_BYTES) {
-			answer(400, graphError(100, '(#100) Length of param message[text] must be less than or equal to 1000', { subcode: 2534015 }));
-			return;
-		}
-		record.text = options.keepBodies === false ? undefined : text;
+		return send(refuse(400, 2500, `Unknown path components: /${rest}`, { type: 'OAuthException' }));
 
-		const act = (behaviour: Behaviour): void => {
+		/** Meta carries out a Send API call and answers as it does for that kind. */
+		function carryOut(call: SendCall): Reply {
+			record.delivered = true;
+			if (call.kind === 'senderAction') return ok({ recipient_id: call.recipientId }, 'accepted');
+			const messageId = `mid.imitation.${++messageCounter}.${call.recipientId}`;
+			record.messageId = messageId;
+			return ok({ recipient_id: call.recipientId, message_id: messageId }, 'accepted');
+		}
+
+		function act(behaviour: Behaviour, accept: () => Reply): void {
 			switch (behaviour.kind) {
-				case 'accept': {
-					const messageId = `mid.imitation.${++messageCounter}.${recipientId}`;
-					record.messageId = messageId;
-					answer(200, JSON.stringify({ recipient_id: recipientId, message_id: messageId }), {}, 'accepted');
-					return;
-				}
+				case 'accept':
+					return send(accept());
 				case 'graphError':
-					answer(
-						behaviour.status,
-						graphError(behaviour.code, behaviour.message, {
-							type: behaviour.type,
-							subcode: behaviour.subcode,
-							isTransient: behaviour.isTransient,
-						}),
-						behaviour.headers,
-						`graphError:${behaviour.code}`,
-					);
-					return;
+					return send({
+						status: behaviour.status,
+						body: graphError(behaviour.code, behaviour.message, { type: behaviour.type, subcode: behaviour.subcode, isTransient: behaviour.isTransient }),
+						headers: behaviour.headers,
+						outcome: `graphError:${behaviour.code}`,
+					});
 				case 'rawError':
-					record.status = behaviour.status;
-					record.outcome = 'rawError';
-					setTimeout(() => {
-						if (res.destroyed) return;
-						res.writeHead(behaviour.status, {
-							'content-type': behaviour.contentType ?? 'text/html; charset=utf-8',
-							...behaviour.headers,
-						});
-						res.end(behaviour.body);
-					}, latencyMs);
-					return;
+					return send({
+						status: behaviour.status,
+						body: behaviour.body,
+						headers: { 'content-type': behaviour.contentType ?? 'text/html; charset=utf-8', ...behaviour.headers },
+						outcome: 'rawError',
+					});
 				case 'slow':
 					setTimeout(() => {
-						// A client that gave up (timed out) is gone: this imitation then does not
-						// deliver. Meta might; that is why the node reports such items as
-						// "delivery unknown" and never resends them by default.
+						// A client that gave up (timed out) is gone: this behaviour then delivers
+						// nothing. `deliverThenStall` is the case where Meta did deliver.
 						if (req.socket.destroyed) {
 							record.outcome = 'abandoned';
 							return;
 						}
-						act(behaviour.then ?? { kind: 'accept' });
+						act(behaviour.then ?? { kind: 'accept' }, accept);
 					}, behaviour.delayMs);
 					return;
-				case 'acceptThenDrop': {
-					// Meta accepted the message, but the answer never arrives.
-					const messageId = `mid.imitation.${++messageCounter}.${recipientId}`;
-					record.messageId = messageId;
+				case 'deliverThenStall': {
+					// Meta carried the call out at once; the answer comes too late for a client
+					// that timed out, which cannot know the message went.
+					const reply = accept();
+					record.outcome = 'deliveredThenStalled';
+					send({ ...reply, outcome: 'deliveredThenStalled' }, behaviour.delayMs);
+					return;
+				}
+				case 'acceptThenDrop':
+					// Meta carried the call out, but the answer never arrives.
+					accept();
+					record.status = 0;
 					record.outcome = 'acceptedThenDropped';
 					req.socket.destroy();
 					return;
-				}
 				case 'drop':
 					record.outcome = 'dropped';
 					req.socket.destroy();
 					return;
 			}
-		};
-		act(nextBehaviour(recipientId));
+		}
 	};
 
 	const server: Server = createServer((req, res) => {
@@ -343,10 +336,15 @@ export async function startMetaImitation(options: ImitationOptions): Promise<Met
 		setLatency(ms) {
 			latencyMs = ms;
 		},
+		setSendLimit(perSecond) {
+			sendLimit = perSecond;
+			sendWindow.length = 0;
+		},
 		reset() {
 			requests.length = 0;
 			scripts.clear();
 			scriptPositions.clear();
+			sendWindow.length = 0;
 		},
 		async close() {
 			for (const socket of sockets) socket.destroy();

@@ -6,13 +6,12 @@
 use instagram_messaging_core::execution::{Answer, Execution, HttpResponse, TransportFailure};
 use instagram_messaging_core::graph_error::{HINTS, RATE_LIMIT_CODES};
 use instagram_messaging_core::retry::{BASE_DELAY_MS, MAX_WAIT_MS};
-use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::{json, Value};
 
 mod common;
-use common::{all_strings, proof_of, SECRET, TOKEN};
+use common::{all_strings, proof_of, OrderedKeys, SECRET, TOKEN};
 const META_UUID: &str = "0b7e4f3a-2c1d-4e5f-8a9b-0c1d2e3f4a5b";
 const STARTED_AT: &str = "2026-01-01T00:00:00.000Z";
 const NOW: &str = "2026-01-01T00:00:01.234Z";
@@ -161,30 +160,6 @@ fn success_body(message_id: &str) -> String {
 
 fn assert_outcome(settled: &Value, outcome: &str) {
     assert_eq!(settled["outcome"], outcome, "{settled}");
-}
-
-/// The keys of a JSON object, in the order they appear in the text.
-struct OrderedKeys(Vec<String>);
-
-impl<'de> Deserialize<'de> for OrderedKeys {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct KeysVisitor;
-        impl<'de> Visitor<'de> for KeysVisitor {
-            type Value = OrderedKeys;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a JSON object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<OrderedKeys, A::Error> {
-                let mut keys = Vec::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    map.next_value::<IgnoredAny>()?;
-                    keys.push(key);
-                }
-                Ok(OrderedKeys(keys))
-            }
-        }
-        deserializer.deserialize_map(KeysVisitor)
-    }
 }
 
 /// Neither the raw JSON text nor any decoded string holds a secret.

@@ -1,0 +1,111 @@
+// How the node sends, in n8n's execution context against the Meta imitation: the rate
+// limit Meta enforces, everyone pausing when Meta throttles, stopping at the first failure,
+// never resending what may have been delivered, and a cancelled run that loses no item.
+// Assertions are on what the imitation saw (counts and order), never on durations.
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+
+import type { MetaImitation } from '../../sandbox/metaImitation';
+import { startMetaImitation } from '../../sandbox/metaImitation';
+import { ACCESS_TOKEN, APP_SECRET, META_UUID, credentialsFor } from '../support/fixtures';
+import type { RunOptions, RunResult } from '../support/nodeHarness';
+import { runNode } from '../support/nodeHarness';
+
+let meta: MetaImitation;
+const recipient = (i: number) => `1784170${String(i).padStart(10, '0')}`;
+
+function send(count: number, options: Record<string, unknown>, extra: Partial<RunOptions> = {}): Promise<RunResult> {
+	return runNode({
+		items: Array.from({ length: count }, () => ({})),
+		params: { operation: 'sendMessage', userId: (i: number) => recipient(i), messageText: (i: number) => `message ${i}`, options },
+		credentials: credentialsFor(meta.url),
+		...extra,
+	});
+}
+
+function jsonOf(result: RunResult) {
+	assert.ok(result.output, `expected output, got error: ${result.error?.message}`);
+	return result.output[0].map((item) => item.json);
+}
+
+describe('sending against the Meta imitation', () => {
+	before(async () => {
+		meta = await startMetaImitation({ apps: [{ accessToken: ACCESS_TOKEN, appSecret: APP_SECRET }] });
+	});
+	after(async () => meta.close());
+	beforeEach(() => {
+		meta.reset();
+		meta.setSendLimit(undefined);
+		process.env.N8N_META_UUID = META_UUID;
+	});
+
+	it("stays within Meta's sliding one-second limit: no call is throttled", async () => {
+		meta.setSendLimit(5);
+		const items = jsonOf(await send(13, { concurrency: 13, messagesPerSecond: 5 }, { continueOnFail: true }));
+		assert.equal(items.filter((item) => item.success === true).length, 13);
+		assert.deepEqual(meta.requests.filter((r) => r.outcome === 'graphError:613').map((r) => r.seq), [], 'Meta throttled a call');
+		assert.equal(meta.requests.length, 13);
+	});
+
+	it('pauses every send while Meta throttles one of them', async () => {
+		const throttled = recipient(0);
+		meta.script(throttled, [
+			{ kind: 'graphError', status: 429, code: 4, message: '(#4) Application request limit reached', headers: { 'retry-after': '1' } },
+			{ kind: 'accept' },
+		]);
+		const items = jsonOf(await send(20, { concurrency: 2, messagesPerSecond: 0 }));
+		assert.ok(items.every((item) => item.success === true));
+		const first = meta.requests.findIndex((r) => r.recipientId === throttled);
+		const retry = meta.requests.findIndex((r, i) => i > first && r.recipientId === throttled);
+		const between = meta.requests.slice(first + 1, retry).length;
+		// Without the pause the other sender sends nearly all 19 others in the second the
+		// throttled one waits; with it, at most what was already under way.
+		assert.ok(between <= 3, `${between} sends went out while Meta was throttling`);
+	});
+
+	it('without Continue On Fail, stops at the first failure: later items are not sent', async () => {
+		meta.script(recipient(0), [{ kind: 'graphError', status: 403, code: 200, message: '(#200) App does not have permission' }]);
+		const result = await send(3, { concurrency: 1 });
+		assert.equal(result.error?.message, 'API Error: (#200) App does not have permission');
+		assert.deepEqual(meta.requests.map((r) => r.recipientId), [recipient(0)]);
+	});
+
+	for (const [label, behaviour, delivered] of [
+		['a timeout', { kind: 'slow', delayMs: 3000 }, false],
+		['a dropped connection', { kind: 'drop' }, false],
+		['a timeout after Meta delivered', { kind: 'deliverThenStall', delayMs: 3000 }, true],
+		['a connection dropped after Meta delivered', { kind: 'acceptThenDrop' }, true],
+	] as const) {
+		it(`never resends after ${label}, and says delivery is unknown`, async () => {
+			meta.script(recipient(0), [behaviour, { kind: 'accept' }]);
+			const [item] = jsonOf(await send(1, { timeout: 1000, maxRetries: 3 }, { continueOnFail: true }));
+			assert.equal(item.success, false);
+			assert.match(String(item.error), /^Delivery unknown: /);
+			assert.equal(item.deliveryUnknown, true);
+			assert.equal(meta.requests.length, 1, 'the message was sent again');
+			assert.equal(meta.requests.filter((r) => r.delivered).length, delivered ? 1 : 0);
+		});
+	}
+
+	it('resends after a timeout only when the user opts into at-least-once delivery', async () => {
+		meta.script(recipient(0), [{ kind: 'deliverThenStall', delayMs: 3000 }, { kind: 'accept' }]);
+		const [item] = jsonOf(await send(1, { timeout: 1000, retryUnknownDelivery: true }, { continueOnFail: true }));
+		assert.equal(item.success, true);
+		assert.equal(meta.requests.filter((r) => r.delivered).length, 2, 'opted in: delivered twice');
+	});
+
+	it('a cancelled run gives every item its output: the unsent ones say they were not sent', async () => {
+		for (let i = 0; i < 6; i++) meta.script(recipient(i), [{ kind: 'slow', delayMs: 400 }]);
+		const abort = new AbortController();
+		const running = send(6, { concurrency: 1, messagesPerSecond: 0 }, { continueOnFail: true, signal: abort.signal });
+		while (meta.requests.length === 0) await new Promise((resolve) => setImmediate(resolve));
+		abort.abort();
+		const result = await running;
+		const items = jsonOf(result);
+		assert.deepEqual(result.output![0].map((o) => (o.pairedItem as { item: number }).item), [0, 1, 2, 3, 4, 5]);
+		assert.ok(meta.requests.length < 6, 'the run stopped sending');
+		const notSent = items.filter((item) => item.error === 'Not sent: the execution stopped before this message was sent');
+		assert.ok(notSent.length >= 6 - meta.requests.length, `${notSent.length} items say they were not sent`);
+		for (const item of notSent) assert.equal(item.success, false);
+	});
+});
