@@ -12,7 +12,7 @@ import { startMetaImitation } from '../../sandbox/metaImitation';
 import { ACCESS_TOKEN, APP_SECRET, META_UUID, expectedProof, secretsOf } from '../support/fixtures';
 import type { ExecuteResult, N8nRuntime } from './support/n8n';
 import { N8nInstance, ensureRuntime, freePort, packTarball, transcript } from './support/n8n';
-import { codeItems, credential, instagram, workflow } from './support/workflows';
+import { codeItems, credential, instagram, instagramOperation, workflow } from './support/workflows';
 
 const majors = (process.env.E2E_N8N_MAJORS ?? '2,1').split(',').map(Number).filter(Boolean);
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -60,6 +60,9 @@ for (const major of majors) {
 			mixedLast: ids(major * 100 + 12),
 			stopApiError: ids(major * 100 + 20),
 			stopOk: ids(major * 100 + 21),
+			action: ids(major * 100 + 30),
+			media: ids(major * 100 + 31),
+			profile: ids(major * 100 + 32),
 		};
 		const env = { N8N_META_UUID: META_UUID };
 
@@ -100,6 +103,31 @@ for (const major of majors) {
 						instagram('Send', GOOD, { userId: '={{ $json.id }}', messageText: '={{ $json.text }}' }, false),
 					],
 				]),
+				workflow(`wfOperations${major}0001`, 'Every operation', [
+					[
+						codeItems('People', [{ id: recipients.action }]),
+						instagramOperation('Typing', GOOD, { resource: 'message', operation: 'sendAction', userId: '={{ $json.id }}', action: 'typing_on' }),
+					],
+					[
+						codeItems('Media', [{ id: recipients.media, url: 'https://cdn.example.com/catalogue.pdf' }]),
+						instagramOperation('Price list', GOOD, {
+							resource: 'message',
+							operation: 'sendMedia',
+							userId: '={{ $json.id }}',
+							mediaType: 'file',
+							mediaUrl: '={{ $json.url }}',
+						}),
+					],
+					[
+						codeItems('Leads', [{ id: recipients.profile }]),
+						instagramOperation('Profile', GOOD, {
+							resource: 'user',
+							operation: 'getProfile',
+							userId: '={{ $json.id }}',
+							options: { fields: 'username,name' },
+						}),
+					],
+				]),
 				workflow(`wfStopApiErr${major}001`, 'Stops on an API error', [
 					[
 						codeItems('Items', [{ id: recipients.stopApiError, text: 'hello' }]),
@@ -117,7 +145,9 @@ for (const major of majors) {
 
 		after(() => n8n?.remove());
 
-		it('runs the scenarios workflow: expressions, credentials, mixed items', async () => {
+		it('runs a workflow saved before resources existed (no resource parameter): expressions, credentials, mixed items', async () => {
+			// The workflow's nodes carry no resource parameter, as workflows saved before it existed.
+			assert.equal('resource' in instagram('any', GOOD, { userId: '1', messageText: 'x' }).parameters, false);
 			const run = await n8n.execute(`wfScenarios${major}00001`, env);
 			assert.equal(run.code, 0, run.stdout.slice(-3000));
 
@@ -167,6 +197,40 @@ for (const major of majors) {
 				meta.requests.filter((r) => r.recipientId === recipients.mixedLast).map((r) => r.text),
 				['last'],
 			);
+		});
+
+		it('sends a typing indicator and a file, and reads a profile, each as Meta expects', async () => {
+			const run = await n8n.execute(`wfOperations${major}0001`, env);
+			assert.equal(run.code, 0, run.stdout.slice(-3000));
+			const [typing] = outputOf(run, 'Typing');
+			assert.deepEqual(typing.json, {
+				success: true,
+				operation: 'sendAction',
+				userId: recipients.action,
+				senderAction: 'typing_on',
+				appSecretProofUsed: `${expectedProof().slice(0, 8)}…`,
+				timestamp: typing.json.timestamp,
+				nodeVersion: packageVersion,
+			});
+			const action = meta.requests.filter((r) => r.recipientId === recipients.action);
+			assert.deepEqual(action.map((r) => r.body), [{ recipient: { id: recipients.action }, sender_action: 'typing_on' }]);
+
+			const [media] = outputOf(run, 'Price list');
+			assert.equal(media.json.success, true);
+			assert.equal(media.json.mediaUrl, 'https://cdn.example.com/catalogue.pdf');
+			const sentMedia = meta.requests.filter((r) => r.recipientId === recipients.media);
+			assert.equal(sentMedia.length, 1);
+			assert.equal(media.json.messageId, sentMedia[0].messageId);
+			assert.deepEqual(sentMedia[0].body, {
+				recipient: { id: recipients.media },
+				message: { attachment: { type: 'file', payload: { url: 'https://cdn.example.com/catalogue.pdf' } } },
+			});
+
+			const [profile] = outputOf(run, 'Profile');
+			assert.deepEqual(Object.keys(profile.json), ['success', 'operation', 'userId', 'username', 'name', 'timestamp']);
+			assert.equal(profile.json.username, `person_${recipients.profile.slice(-4)}`);
+			const read = meta.requests.filter((r) => r.method === 'GET' && r.recipientId === recipients.profile);
+			assert.deepEqual(read.map((r) => [r.path, r.query.fields, r.proofValid]), [[`/v18.0/${recipients.profile}`, 'username,name', true]]);
 		});
 
 		it('stops the node when N8N_META_UUID is missing or too short, sending nothing', async () => {

@@ -10,8 +10,10 @@ import { FakeClock } from '../support/fakeClock';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { RateLimiter } = require(path.resolve('dist/js-wrapper/nodes/Instagram/transport/rateLimiter.js'));
-/** The limiter's margin for the delay between taking a slot and the call reaching Meta. */
-const GUARD_MS = 25;
+/** The limiter's margin for the usual delay between letting a call go and Meta counting it. */
+const GUARD_MS = 20;
+/** How far apart calls the window allows at the same moment still leave. */
+const SPACING_MS = 2;
 
 function largestWindow(times: number[], windowMs = 1000): number {
 	let best = 0;
@@ -40,15 +42,38 @@ async function sendTimes(clock: FakeClock, limiter: { acquire(): Promise<void> }
 }
 
 describe('rate limiter', () => {
-	it('lets the first R calls go at once, then each window as soon as it allows', async () => {
+	it('lets the first R calls go at once, a little apart, then each window as soon as it allows', async () => {
 		const clock = new FakeClock();
 		const times = await sendTimes(clock, new RateLimiter(20, clock), 45, 10);
 		assert.equal(times.length, 45);
-		const at = (t: number) => times.filter((time) => time === t).length;
-		assert.equal(at(0), 20, 'the first window starts full');
-		assert.equal(at(1000 + GUARD_MS), 20);
-		assert.equal(at(2 * (1000 + GUARD_MS)), 5);
-		assert.equal(largestWindow(times, 1000 + GUARD_MS), 20);
+		const window = 1000 + GUARD_MS;
+		const expected = Array.from({ length: 45 }, (_, i) => Math.floor(i / 20) * window + (i % 20) * SPACING_MS);
+		assert.deepEqual(times, expected, 'the first window starts full; later windows open as the oldest calls age out');
+		assert.equal(largestWindow(times, window), 20);
+	});
+
+	it('moves a call that came back slower than the fastest one later in its window', async () => {
+		const clock = new FakeClock();
+		const limiter = new RateLimiter(2, clock);
+		const times: number[] = [];
+		await clock.run(
+			(async () => {
+				const first = await limiter.acquire();
+				times.push(clock.now());
+				const second = await limiter.acquire();
+				times.push(clock.now());
+				await clock.sleep(100 - clock.now());
+				first.answered(); // a round trip of 100 ms: the fastest so far
+				await clock.sleep(302 - clock.now());
+				second.answered(); // a round trip of 300 ms, 200 ms slower than the fastest: it left about 200 ms late
+				for (let i = 0; i < 2; i++) {
+					await limiter.acquire();
+					times.push(clock.now());
+				}
+			})(),
+		);
+		const window = 1000 + GUARD_MS;
+		assert.deepEqual(times, [0, SPACING_MS, window, SPACING_MS + 200 + window]);
 	});
 
 	it('never lets more than R through in any one-second window, however many senders wait', async () => {
@@ -64,7 +89,8 @@ describe('rate limiter', () => {
 		const clock = new FakeClock();
 		const times = await sendTimes(clock, new RateLimiter(2.5, clock), 11, 4);
 		// 2 per window of 800 ms (2 ÷ 2.5 s) plus the guard.
-		assert.deepEqual(times.slice(0, 6), [0, 0, 800 + GUARD_MS, 800 + GUARD_MS, 2 * (800 + GUARD_MS), 2 * (800 + GUARD_MS)]);
+		const window = 800 + GUARD_MS;
+		assert.deepEqual(times.slice(0, 6), [0, SPACING_MS, window, window + SPACING_MS, 2 * window, 2 * window + SPACING_MS]);
 		assert.ok(largestWindow(times, 800) <= 2);
 	});
 
@@ -75,12 +101,12 @@ describe('rate limiter', () => {
 	});
 
 	it('holds every sender during a pause, with or without a rate', async () => {
-		for (const rate of [0, 100]) {
+		for (const [rate, spacing] of [[0, 0], [100, SPACING_MS]]) {
 			const clock = new FakeClock();
 			const limiter = new RateLimiter(rate, clock);
 			limiter.pauseFor(300);
 			const times = await sendTimes(clock, limiter, 5, 5);
-			assert.deepEqual(times, [300, 300, 300, 300, 300], `rate ${rate}`);
+			assert.deepEqual(times, [0, 1, 2, 3, 4].map((i) => 300 + i * spacing), `rate ${rate}`);
 		}
 	});
 

@@ -50,6 +50,25 @@ export function instagram(
 	};
 }
 
+/** An Instagram node for any resource and operation, parameters as a workflow stores them. */
+export function instagramOperation(
+	name: string,
+	credential: { id: string; name: string },
+	parameters: Record<string, unknown>,
+	continueOnFail = true,
+): Node {
+	return {
+		id: `n${++counter}`,
+		name,
+		type: NODE_TYPE,
+		typeVersion: 1,
+		position: [400, 0],
+		parameters,
+		credentials: { instagramMessagingApi: credential },
+		...(continueOnFail ? { onError: 'continueRegularOutput' } : {}),
+	};
+}
+
 /** A workflow: a manual trigger feeding `chains`, each a list of nodes connected in order. */
 export function workflow(id: string, name: string, chains: Node[][]): Record<string, unknown> {
 	const trigger = manualTrigger();

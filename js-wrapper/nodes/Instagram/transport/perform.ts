@@ -109,7 +109,7 @@ async function multipart(ctx: IExecuteFunctions, itemIndex: number, parts: Multi
 }
 
 /** Only the headers the core reads cross into it. */
-function relevantHeaders(headers: IDataObject | undefined): Record<string, unknown> {
+export function relevantHeaders(headers: IDataObject | undefined): Record<string, unknown> {
 	const picked: Record<string, unknown> = {};
 	if (!headers) return picked;
 	for (const name of CATALOG.relevantHeaders) {
@@ -119,7 +119,7 @@ function relevantHeaders(headers: IDataObject | undefined): Record<string, unkno
 	return picked;
 }
 
-function bodyText(body: unknown): string {
+export function bodyText(body: unknown): string {
 	if (typeof body === 'string') return body;
 	if (body === undefined || body === null) return '';
 	if (Buffer.isBuffer(body)) return body.toString('utf8');

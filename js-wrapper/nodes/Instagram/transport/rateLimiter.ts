@@ -8,36 +8,51 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => Date.now(), sleep: async (ms) => await sleep(ms) };
 
+/** A taken slot; `answered` when the call's answer (or failure) came back. */
+export interface Slot {
+	answered(): void;
+}
+
+const NO_SLOT: Slot = { answered: () => undefined };
+
 /**
  * Meta's limit, as Meta counts it: at most R calls in any sliding one-second window. The
- * limiter keeps a log of its recent sends and lets the next one go as soon as the window
- * allows, so a run starts at full speed and never waits more than the window asks. It
- * slows down when Meta reports high usage, and pauses everyone when Meta throttles.
+ * limiter keeps a log of its recent calls and lets the next one go as soon as the window
+ * allows, so a run starts with a full window and never waits longer than the window asks.
+ *
+ * Meta counts a call when it arrives, which is a little after the limiter lets it go. A
+ * guard covers the usual delay; a call that took longer than the fastest call so far left
+ * late (cold code paths, a busy event loop), so its place in the log moves by the excess.
+ * The limiter also slows down when Meta reports high usage, and pauses everyone when Meta
+ * throttles.
  */
 export class RateLimiter {
+	/** Margin for the usual delay between letting a call go and Meta counting it. */
+	static readonly GUARD_MS = 20;
+	/**
+	 * Calls the window allows at the same moment still leave a little apart, so n8n sets
+	 * each request up before the next: requests set up together reach Meta further apart
+	 * than the guard covers.
+	 */
+	static readonly SPACING_MS = 2;
+
 	private pausedUntil = 0;
 	private slowdown = 1;
-	private readonly recent: number[] = [];
-	/**
-	 * Margin for the delay between taking a slot and the request reaching Meta (n8n's HTTP
-	 * helper, connection set-up, a busy event loop), so Meta never counts more than R in any
-	 * one-second window.
-	 */
-	static readonly GUARD_MS = 25;
+	private lastGrant = -Infinity;
+	private fastestRoundTrip = Infinity;
+	/** When each recent call is taken to have reached Meta. */
+	private readonly recent: Array<{ at: number }> = [];
 
 	constructor(
 		private readonly perSecond: number,
 		private readonly clock: Clock = systemClock,
 	) {}
 
-	async acquire(): Promise<void> {
+	async acquire(): Promise<Slot> {
 		for (;;) {
 			const now = this.clock.now();
 			const wait = this.waitMs(now);
-			if (wait <= 0) {
-				if (this.perSecond > 0) this.recent.push(now);
-				return;
-			}
+			if (wait <= 0) return this.take(now);
 			await this.clock.sleep(wait);
 		}
 	}
@@ -58,7 +73,21 @@ export class RateLimiter {
 		}
 	}
 
-	/** How many sends one window allows, and the window's length in ms. */
+	private take(now: number): Slot {
+		if (!(this.perSecond > 0)) return NO_SLOT;
+		const entry = { at: now };
+		this.recent.push(entry);
+		this.lastGrant = now;
+		return {
+			answered: () => {
+				const roundTrip = this.clock.now() - now;
+				this.fastestRoundTrip = Math.min(this.fastestRoundTrip, roundTrip);
+				entry.at = now + (roundTrip - this.fastestRoundTrip);
+			},
+		};
+	}
+
+	/** How many calls one window allows, and the window's length in ms. */
 	private window(): { allowed: number; ms: number } {
 		const rate = this.perSecond / this.slowdown;
 		const allowed = Math.max(1, Math.floor(rate));
@@ -70,9 +99,14 @@ export class RateLimiter {
 		let wait = this.pausedUntil - now;
 		if (this.perSecond > 0) {
 			const { allowed, ms } = this.window();
-			while (this.recent.length > 0 && now - this.recent[0] >= ms) this.recent.shift();
+			wait = Math.max(wait, this.lastGrant + Math.min(RateLimiter.SPACING_MS, 1000 / this.perSecond) - now);
+			for (let i = this.recent.length - 1; i >= 0; i--) {
+				if (now - this.recent[i].at >= ms) this.recent.splice(i, 1);
+			}
 			if (this.recent.length >= allowed) {
-				wait = Math.max(wait, this.recent[this.recent.length - allowed] + ms - now);
+				// The slot that frees first is the (count - allowed + 1)-th oldest.
+				const times = this.recent.map((entry) => entry.at).sort((a, b) => a - b);
+				wait = Math.max(wait, times[times.length - allowed] + ms - now);
 			}
 		}
 		return wait;

@@ -72,8 +72,9 @@ export async function runAll(
 		let step: Step | undefined;
 		for (let attempt = 1; ; attempt++) {
 			const limiter = limiters.for(request.rateClass);
-			await limiter.acquire();
+			const slot = await limiter.acquire();
 			const performed = await perform(ctx, index, request, settings.timeout, credentials);
+			slot.answered();
 			const verdict = session.settle({ index, attempt, step, ...performed, nowMs: clock.now(), random: Math.random() });
 			limiter.reportUsage(verdict.usagePercent);
 			switch (verdict.outcome) {
