@@ -18,7 +18,7 @@ const cloudOnlyRules = Object.fromEntries(
 );
 
 export default [
-	globalIgnores(['dist', 'target', 'fuzz', 'tests', 'bench', 'scripts', 'js-wrapper/core/generated']),
+	globalIgnores(['dist', 'target', 'fuzz', 'tests', 'bench', 'scripts', '.tmp', 'js-wrapper/bridge/generated']),
 	...configWithoutCloudSupport,
 	{
 		files: ['js-wrapper/credentials/**/*.ts'],

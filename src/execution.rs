@@ -20,7 +20,7 @@ use crate::credentials::{Credentials, RawCredentials};
 use crate::environment::{check_meta_uuid, META_UUID_VARIABLE};
 use crate::error::{CoreError, ExecutionError, SetupError, TransportError};
 use crate::operations::{self, Accepted, Context, ItemParams, OperationSpec, ParamsError, Planned, Step};
-use crate::output::{ErrorReport, OutputContext};
+use crate::output::{ErrorReport, OutputContext, OutputItem};
 use crate::proof::AppSecretProof;
 use crate::redact::Redactor;
 use crate::request::HttpRequest;
@@ -97,10 +97,10 @@ pub struct TransportFailure {
 pub enum Verdict {
     /// The item is done: its output items, usually one.
     #[serde(rename_all = "camelCase")]
-    Done { outputs: Vec<Box<RawValue>>, usage_percent: Option<f64> },
+    Done { outputs: Vec<OutputItem>, usage_percent: Option<f64> },
     /// Output items so far, and the next request for the same item; its answer carries `step`.
     #[serde(rename_all = "camelCase")]
-    Next { outputs: Vec<Box<RawValue>>, request: HttpRequest, step: Step, usage_percent: Option<f64> },
+    Next { outputs: Vec<OutputItem>, request: HttpRequest, step: Step, usage_percent: Option<f64> },
     /// Send the same request again after `after_ms`; `pause_all`: every request waits.
     #[serde(rename_all = "camelCase")]
     Retry { after_ms: u64, pause_all: bool, reason: String, usage_percent: Option<f64> },
@@ -110,9 +110,26 @@ pub enum Verdict {
 }
 
 impl Verdict {
-    /// The verdict as the wrapper reads it: JSON text, ASCII only.
+    /// The verdict as the wrapper reads it: JSON text, ASCII only, the same text serde
+    /// writes. The common verdict, done, is written directly around its output items.
     pub fn to_json(&self) -> String {
-        crate::output::to_ascii_json(self)
+        match self {
+            Verdict::Done { outputs, usage_percent } => {
+                let mut json = String::with_capacity(64 + outputs.iter().map(|o| o.json().len() + 1).sum::<usize>());
+                json.push_str(r#"{"outcome":"done","outputs":["#);
+                for (i, output) in outputs.iter().enumerate() {
+                    if i > 0 {
+                        json.push(',');
+                    }
+                    json.push_str(output.json());
+                }
+                json.push_str(r#"],"usagePercent":"#);
+                json.push_str(&serde_json::to_string(usage_percent).expect("numbers serialise"));
+                json.push('}');
+                json
+            }
+            other => crate::output::to_ascii_json(other),
+        }
     }
 }
 
@@ -291,10 +308,8 @@ impl Execution {
             Reading::Succeeded(success) => {
                 let now = iso8601(answer.now_ms);
                 match planned.accepted(success, answer.step.as_ref(), &now, &self.context(setup)) {
-                    Accepted::Done(outputs) => Verdict::Done { outputs: raw_outputs(outputs), usage_percent },
-                    Accepted::Next { outputs, request, step } => {
-                        Verdict::Next { outputs: raw_outputs(outputs), request, step, usage_percent }
-                    }
+                    Accepted::Done(outputs) => Verdict::Done { outputs, usage_percent },
+                    Accepted::Next { outputs, request, step } => Verdict::Next { outputs, request, step, usage_percent },
                 }
             }
             Reading::Failed { error, class } => {
@@ -397,9 +412,6 @@ fn plan_item(operation: &OperationSpec, raw: &RawValue, redactor: &Redactor) -> 
     (operation.plan)(&params).map_err(CoreError::from)
 }
 
-fn raw_outputs(outputs: Vec<String>) -> Vec<Box<RawValue>> {
-    outputs.into_iter().map(|json| RawValue::from_string(json).expect("output items are JSON")).collect()
-}
 
 fn set_usage(verdict: &mut Verdict, usage: Option<f64>) {
     match verdict {

@@ -11,7 +11,8 @@
 //! - [`operations`]: the registry; one module per operation (request, answer, output)
 //! - [`fields`]: every input field (name, label, rule); [`validate`]: the rules
 //! - [`execution`]: one node execution: plan every item, then settle each answer
-//! - [`request`]: the HTTP request description handed to the wrapper
+//! - [`request`]: the HTTP request description handed to the wrapper; [`request_chunk`]:
+//!   how requests cross to it a chunk at a time
 //! - [`response`]: reading Meta's answer; [`graph_error`]: Meta's error body, codes, hints
 //! - [`retry`]: what may be sent again, and when
 //! - [`error`]: every refusal, by origin (setup, input, Meta's answer, transport, execution)
@@ -39,6 +40,7 @@ pub mod output;
 pub mod proof;
 pub mod redact;
 pub mod request;
+pub mod request_chunk;
 pub mod response;
 pub mod retry;
 pub mod signature;

@@ -101,6 +101,28 @@ impl ErrorReport {
     }
 }
 
+/// One output item, as ASCII-only JSON text. Made only by [`OutputItem::new`], which
+/// serialises it, so the text is always valid JSON and is never parsed again in the core.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputItem(String);
+
+impl OutputItem {
+    pub fn new<T: Serialize + ?Sized>(value: &T) -> Self {
+        OutputItem(to_ascii_json(value))
+    }
+
+    pub fn json(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Serialize for OutputItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let raw = serde_json::value::RawValue::from_string(self.0.clone()).map_err(serde::ser::Error::custom)?;
+        raw.serialize(serializer)
+    }
+}
+
 /// A JSON object whose members keep the order they were added in (serde_json's own map
 /// sorts them), for output items whose fields are not known in advance.
 #[derive(Debug, Default)]
@@ -137,6 +159,9 @@ pub fn to_ascii_json<T: Serialize + ?Sized>(value: &T) -> String {
     struct AsciiFormatter;
     impl serde_json::ser::Formatter for AsciiFormatter {
         fn write_string_fragment<W: ?Sized + std::io::Write>(&mut self, writer: &mut W, fragment: &str) -> std::io::Result<()> {
+            if fragment.is_ascii() {
+                return writer.write_all(fragment.as_bytes());
+            }
             let mut start = 0;
             for (at, ch) in fragment.char_indices() {
                 if ch.is_ascii() {

@@ -10,7 +10,7 @@ use crate::credentials::RawCredentials;
 use crate::execution::{Abandoned, Answer, Execution as CoreExecution, HttpResponse, TransportFailure};
 use crate::output::to_ascii_json;
 use crate::proof::{AppSecretProof, Authorization};
-use js_sys::{Reflect, JSON};
+use js_sys::JSON;
 use serde::Serialize;
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
@@ -28,44 +28,41 @@ thread_local! {
                 value
             }
         });
-
-    /// Property names of an answer, made once.
-    static KEYS: AnswerKeys = AnswerKeys::new();
 }
 
-struct AnswerKeys {
-    index: JsValue,
-    attempt: JsValue,
-    step: JsValue,
-    response: JsValue,
-    failure: JsValue,
-    now_ms: JsValue,
-    random: JsValue,
-    status: JsValue,
-    headers: JsValue,
-    body: JsValue,
-    code: JsValue,
-    message: JsValue,
-}
+#[wasm_bindgen]
+extern "C" {
+    /// An `Answer` (types.d.ts), read through its getters. Each value is checked for its
+    /// type here, so a wrong type reads as missing in every build.
+    pub type AnswerObject;
+    #[wasm_bindgen(method, getter)]
+    fn index(this: &AnswerObject) -> JsValue;
+    #[wasm_bindgen(method, getter)]
+    fn attempt(this: &AnswerObject) -> JsValue;
+    #[wasm_bindgen(method, getter)]
+    fn step(this: &AnswerObject) -> JsValue;
+    #[wasm_bindgen(method, getter)]
+    fn response(this: &AnswerObject) -> Option<ResponseObject>;
+    #[wasm_bindgen(method, getter)]
+    fn failure(this: &AnswerObject) -> Option<FailureObject>;
+    #[wasm_bindgen(method, getter, js_name = nowMs)]
+    fn now_ms(this: &AnswerObject) -> JsValue;
+    #[wasm_bindgen(method, getter)]
+    fn random(this: &AnswerObject) -> JsValue;
 
-impl AnswerKeys {
-    fn new() -> Self {
-        let key = JsValue::from_str;
-        AnswerKeys {
-            index: key("index"),
-            attempt: key("attempt"),
-            step: key("step"),
-            response: key("response"),
-            failure: key("failure"),
-            now_ms: key("nowMs"),
-            random: key("random"),
-            status: key("status"),
-            headers: key("headers"),
-            body: key("body"),
-            code: key("code"),
-            message: key("message"),
-        }
-    }
+    pub type ResponseObject;
+    #[wasm_bindgen(method, getter)]
+    fn status(this: &ResponseObject) -> JsValue;
+    #[wasm_bindgen(method, getter)]
+    fn headers(this: &ResponseObject) -> JsValue;
+    #[wasm_bindgen(method, getter)]
+    fn body(this: &ResponseObject) -> JsValue;
+
+    pub type FailureObject;
+    #[wasm_bindgen(method, getter)]
+    fn code(this: &FailureObject) -> JsValue;
+    #[wasm_bindgen(method, getter)]
+    fn message(this: &FailureObject) -> JsValue;
 }
 
 /// JSON text of any JavaScript value; `null` for what JSON cannot hold (undefined,
@@ -75,8 +72,10 @@ fn to_json(value: &JsValue) -> String {
     if value.is_undefined() {
         return "null".to_string();
     }
-    BIGINT_AS_DIGITS
-        .with(|replacer| JSON::stringify_with_replacer(value, replacer.as_ref()))
+    // The engine's own stringify first; only a BigInt makes it throw, and then the replacer
+    // (which calls back into the core for every value) turns each BigInt into its digits.
+    JSON::stringify(value)
+        .or_else(|_| BIGINT_AS_DIGITS.with(|replacer| JSON::stringify_with_replacer(value, replacer.as_ref())))
         .ok()
         .and_then(|s| s.as_string())
         .unwrap_or_else(|| "null".to_string())
@@ -90,53 +89,50 @@ fn to_js<T: Serialize>(value: &T) -> JsValue {
     from_json(&to_ascii_json(value))
 }
 
-fn get(target: &JsValue, key: &JsValue) -> JsValue {
-    Reflect::get(target, key).unwrap_or(JsValue::UNDEFINED)
-}
-
-fn number(value: JsValue) -> f64 {
-    value.as_f64().unwrap_or(f64::NAN)
-}
-
-fn text(value: JsValue) -> String {
-    value.as_string().unwrap_or_default()
-}
-
+/// A whole number from a JavaScript value; anything that is not a number reads as 0.
 fn whole(value: JsValue) -> u32 {
-    let n = number(value);
-    if n.is_finite() && n >= 0.0 { n.min(u32::MAX as f64) as u32 } else { 0 }
+    match value.as_f64() {
+        Some(n) if n.is_finite() && n >= 0.0 => n.min(u32::MAX as f64) as u32,
+        _ => 0,
+    }
 }
 
-/// Reads an answer object (`Answer` in types.ts) field by field.
+/// Whether a value is an object, so its getters can be called.
+fn object<T: JsCast>(value: JsValue) -> Option<T> {
+    value.is_object().then(|| value.unchecked_into())
+}
+
+/// Reads an answer object (`Answer` in types.d.ts). A missing or mistyped field reads as
+/// missing; the core then reports the answer as unreadable rather than guessing.
 fn read_answer(value: &JsValue) -> Answer {
-    KEYS.with(|keys| {
-        let response = get(value, &keys.response);
-        let failure = get(value, &keys.failure);
-        let step = get(value, &keys.step);
-        Answer {
-            index: whole(get(value, &keys.index)),
-            attempt: whole(get(value, &keys.attempt)),
-            step: if step.is_object() { serde_json::from_str(&to_json(&step)).ok() } else { None },
-            response: response.is_object().then(|| {
-                let headers = get(&response, &keys.headers);
-                HttpResponse {
-                    status: whole(get(&response, &keys.status)).min(u16::MAX as u32) as u16,
-                    headers: if headers.is_object() {
-                        serde_json::from_str(&to_json(&headers)).unwrap_or_default()
-                    } else {
-                        Default::default()
-                    },
-                    body: text(get(&response, &keys.body)),
-                }
-            }),
-            failure: failure.is_object().then(|| TransportFailure {
-                code: text(get(&failure, &keys.code)),
-                message: text(get(&failure, &keys.message)),
-            }),
-            now_ms: number(get(value, &keys.now_ms)),
-            random: number(get(value, &keys.random)),
-        }
-    })
+    let Some(answer) = object::<AnswerObject>(value.clone()) else { return Answer::default() };
+    let step = answer.step();
+    let response = answer.response().and_then(|r| object::<ResponseObject>(r.into()));
+    let failure = answer.failure().and_then(|f| object::<FailureObject>(f.into()));
+    Answer {
+        index: whole(answer.index()),
+        attempt: whole(answer.attempt()),
+        step: if step.is_object() { serde_json::from_str(&to_json(&step)).ok() } else { None },
+        response: response.map(|response| {
+            let headers = response.headers();
+            HttpResponse {
+                status: whole(response.status()).min(u16::MAX as u32) as u16,
+                // Only the few headers the core reads come over; none is the usual case.
+                headers: if headers.is_object() {
+                    serde_json::from_str(&to_json(&headers)).unwrap_or_default()
+                } else {
+                    Default::default()
+                },
+                body: response.body().as_string().unwrap_or_default(),
+            }
+        }),
+        failure: failure.map(|failure| TransportFailure {
+            code: failure.code().as_string().unwrap_or_default(),
+            message: failure.message().as_string().unwrap_or_default(),
+        }),
+        now_ms: answer.now_ms().as_f64().unwrap_or(f64::NAN),
+        random: answer.random().as_f64().unwrap_or(f64::NAN),
+    }
 }
 
 /// One node execution; see [`crate::execution`]. JavaScript must call `free()` when done.
@@ -157,18 +153,11 @@ impl Execution {
         to_js(&self.inner.plan())
     }
 
-    /// `{request: RequestPlan}` for a valid item, `{refused: ErrorReport}` otherwise.
-    pub fn request(&self, index: u32) -> JsValue {
-        #[derive(Serialize)]
-        #[serde(rename_all = "camelCase")]
-        enum Planned<'a> {
-            Request(&'a crate::request::HttpRequest),
-            Refused(&'a crate::output::ErrorReport),
-        }
-        match self.inner.request(index as usize) {
-            Ok(request) => to_js(&Planned::Request(&request)),
-            Err(report) => to_js(&Planned::Refused(&report)),
-        }
+    /// Items `from` to `from + count` (fewer past the last item): each valid item's first
+    /// request or its refusal, encoded as [`crate::request_chunk`] describes. Requests cross
+    /// in chunks because one crossing costs more than building a request.
+    pub fn requests(&self, from: u32, count: u32) -> String {
+        crate::request_chunk::request_chunk(&self.inner, from as usize, count as usize)
     }
 
     /// `Verdict` for an `Answer`.

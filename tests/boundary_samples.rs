@@ -12,9 +12,8 @@ use instagram_messaging_core::error::{ApiError, CoreError, SetupError};
 use instagram_messaging_core::execution::{Abandoned, Answer, Execution, HttpResponse, TransportFailure, Verdict};
 use instagram_messaging_core::graph_error::GraphError;
 use instagram_messaging_core::operations::Step;
-use instagram_messaging_core::output::ErrorReport;
+use instagram_messaging_core::output::{ErrorReport, OutputItem};
 use instagram_messaging_core::request::{Body, Headers, HttpRequest, Method, Part, RateClass};
-use serde_json::value::RawValue;
 use serde_json::{json, Value};
 
 mod common;
@@ -76,7 +75,7 @@ fn every_body() -> Vec<Body> {
 }
 
 fn every_verdict() -> Vec<Verdict> {
-    let output = || vec![RawValue::from_string(r#"{"success":true}"#.into()).unwrap()];
+    let output = || vec![OutputItem::new(&json!({"success": true}))];
     let step = Step { number: 1, emitted: 2, carry: Some("cursor".into()) };
     let samples = vec![
         Verdict::Done { outputs: output(), usage_percent: Some(80.0) },

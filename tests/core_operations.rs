@@ -340,5 +340,5 @@ fn an_item_never_settled_says_it_was_not_sent_and_keeps_its_operation() {
     let report = execution.abandon(0, Abandoned::NotSent);
     assert_eq!(report.message, "Not sent: the execution stopped before this message was sent");
     assert_eq!(report.item.operation, "sendMedia");
-    assert_eq!(report.item.success, false);
+    assert!(!report.item.success);
 }

@@ -104,7 +104,7 @@ fn plan_view(execution: &Execution) -> JsValue {
     let items = Array::new();
     let mut refusals = 0;
     for index in 0..count {
-        let planned = execution.request(index);
+        let planned = first_request(execution, index);
         let request = get(&planned, &["request"]);
         if request.is_object() {
             items.push(&obj(&[("send", request)]));
@@ -116,6 +116,26 @@ fn plan_view(execution: &Execution) -> JsValue {
     assert_eq!(refusals, refused_count, "plan and request agree on the refusals");
     Reflect::set(&view, &s("items"), &items).unwrap();
     view.into()
+}
+
+/// Item `index`'s first request as the node reads it: a chunk of one, decoded (a head plus
+/// its JSON body on the next line).
+fn first_request(execution: &Execution, index: u32) -> JsValue {
+    let text = execution.requests(index, 1);
+    let mut lines = text.split('\n');
+    let chunk = JSON::parse(lines.next().unwrap()).expect("the chunk document is JSON");
+    let bodies: Vec<&str> = lines.collect();
+    let item = at(&get(&chunk, &["items"]), 0);
+    let reference = get(&item, &["request"]);
+    if !reference.is_object() {
+        return item;
+    }
+    let head = at(&get(&chunk, &["heads"]), get(&reference, &["head"]).as_f64().unwrap() as u32);
+    let request = Object::assign(&Object::new(), head.unchecked_ref());
+    if let Some(body) = get(&reference, &["body"]).as_f64() {
+        Reflect::set(&request, &s("body"), &obj(&[("kind", s("json")), ("text", s(bodies[body as usize]))])).unwrap();
+    }
+    obj(&[("request", request.into())])
 }
 
 fn plan_of(items: &[JsValue]) -> JsValue {

@@ -10,7 +10,19 @@ import type { INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { isTrap, loadCore, replaceCore } from './loader';
-import type { AbandonReason, Answer, CoreBindings, CoreExecution, ErrorReport, ExecutionInput, Plan, PlannedRequest, Verdict } from './types';
+import type {
+	AbandonReason,
+	Answer,
+	CoreBindings,
+	CoreExecution,
+	ErrorReport,
+	ExecutionInput,
+	Plan,
+	PlannedRequest,
+	RequestBody,
+	RequestChunk,
+	Verdict,
+} from './types';
 
 type Guarded<T> = { ok: true; value: T } | { ok: false; trapped: boolean; error: Error };
 
@@ -22,7 +34,27 @@ function attempt<T>(call: () => T): Guarded<T> {
 	}
 }
 
+/** Reads a chunk of requests as src/request_chunk.rs writes it. */
+export function decodeChunk(text: string): PlannedRequest[] {
+	const newline = text.indexOf('\n');
+	const chunk = JSON.parse(newline < 0 ? text : text.slice(0, newline)) as RequestChunk;
+	const bodies = newline < 0 ? [] : text.slice(newline + 1).split('\n');
+	return chunk.items.map((item) => {
+		if ('refused' in item) return item;
+		const head = chunk.heads[item.request.head];
+		const body: RequestBody | undefined =
+			item.request.body === undefined ? (head.body as RequestBody | undefined) : { kind: 'json', text: bodies[item.request.body] };
+		return { request: { ...head, body } };
+	});
+}
+
+/** How many requests cross the boundary in one call. */
+const REQUEST_CHUNK = 64;
+
 export class CoreSession {
+	private chunkStart = 0;
+	private chunk: PlannedRequest[] = [];
+
 	private constructor(
 		private core: CoreBindings,
 		private execution: CoreExecution,
@@ -53,20 +85,36 @@ export class CoreSession {
 		});
 	}
 
-	/** Item `index`'s first request, or its refusal. */
+	/**
+	 * Item `index`'s first request, or its refusal. Requests are fetched a chunk at a time,
+	 * from `index` on: the node asks for items in order.
+	 */
 	request(index: number): PlannedRequest {
-		const result = attempt(() => this.execution.request(index));
-		if (result.ok) return result.value;
+		const cached = this.chunk[index - this.chunkStart];
+		if (cached !== undefined && index >= this.chunkStart) return cached;
+		const result = attempt(() => this.execution.requests(index, REQUEST_CHUNK));
+		if (result.ok) {
+			this.chunkStart = index;
+			this.chunk = decodeChunk(result.value);
+			return this.chunk[0];
+		}
 		this.failOrRebuild(result);
+		// One item of the chunk trapped: ask for this one alone, on the fresh instance.
+		this.chunk = [];
+		const single = attempt(() => this.execution.requests(index, 1));
+		if (single.ok) return decodeChunk(single.value)[0];
+		this.failOrRebuild(single);
 		return { refused: this.execution.abandon(index, 'coreFailedBeforeSending') };
 	}
 
 	/** The core's verdict on one answer. */
 	settle(answer: Answer): Verdict {
-		const result = attempt(() => this.execution.settle(answer));
-		if (result.ok) return result.value;
-		this.failOrRebuild(result);
-		return { outcome: 'failed', error: this.execution.abandon(answer.index, 'coreFailed'), usagePercent: null };
+		try {
+			return this.execution.settle(answer);
+		} catch (error) {
+			this.failOrRebuild({ trapped: isTrap(error), error: error as Error });
+			return { outcome: 'failed', error: this.execution.abandon(answer.index, 'coreFailed'), usagePercent: null };
+		}
 	}
 
 	/** The error report of an item that was never settled. */

@@ -54,7 +54,8 @@ export interface Answer {
 	/** Sends of this request so far, this one included. */
 	attempt: number;
 	step?: Step;
-	response?: { status: number; headers: Record<string, unknown>; body: string };
+	/** `headers`: only those the core reads (Catalog.relevantHeaders), when there are any. */
+	response?: { status: number; headers?: Record<string, unknown>; body: string };
 	failure?: { code: string; message: string };
 	nowMs: number;
 	random: number;
@@ -81,6 +82,20 @@ export interface Plan {
 
 export type PlannedRequest = { request: RequestPlan } | { refused: ErrorReport };
 
+/** A request without its JSON body text, which travels on a line of its own. */
+export type RequestHead = Omit<RequestPlan, 'body'> & {
+	body?: { kind: 'json' } | Exclude<RequestBody, { kind: 'json' }>;
+};
+
+/**
+ * How a chunk of requests crosses (src/request_chunk.rs): this document on the first line,
+ * then one line per JSON body. Each item names its head and its body line.
+ */
+export interface RequestChunk {
+	heads: RequestHead[];
+	items: Array<{ request: { head: number; body?: number } } | { refused: ErrorReport }>;
+}
+
 export interface RetryOptions {
 	maxRetries: number;
 	retryUnknownDelivery: boolean;
@@ -102,7 +117,8 @@ export type AbandonReason = 'notSent' | 'coreFailed' | 'coreFailedBeforeSending'
 
 export interface CoreExecution {
 	plan(): Plan;
-	request(index: number): PlannedRequest;
+	/** Items `from` to `from + count` (fewer past the last item), encoded as a RequestChunk. */
+	requests(from: number, count: number): string;
 	settle(answer: Answer): Verdict;
 	abandon(index: number, why: AbandonReason): ErrorReport;
 	free(): void;

@@ -4,7 +4,7 @@
 use super::{Accepted, Context, ItemParams, OperationSpec, Planned, Step, USER};
 use crate::error::InputError;
 use crate::fields::{PROFILE_FIELDS, USER_ID};
-use crate::output::{to_ascii_json, OrderedObject};
+use crate::output::{OrderedObject, OutputItem};
 use crate::request::{graph_url, HttpRequest, RateClass};
 use crate::response::{AnswerKind, Success};
 use serde_json::Value;
@@ -58,6 +58,6 @@ impl Planned for GetProfile {
             }
         }
         item.push("timestamp", Value::from(ctx.output.timestamp.as_str()));
-        Accepted::Done(vec![to_ascii_json(&item)])
+        Accepted::Done(vec![OutputItem::new(&item)])
     }
 }

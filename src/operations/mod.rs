@@ -12,7 +12,7 @@ pub mod send_message;
 use crate::credentials::Credentials;
 use crate::error::{InputError, SetupError};
 use crate::fields::Field;
-use crate::output::OutputContext;
+use crate::output::{OutputContext, OutputItem};
 use crate::request::{HttpRequest, RateClass};
 use crate::response::{AnswerKind, Success};
 use crate::validate::ParamValue;
@@ -99,10 +99,10 @@ pub struct Step {
 
 /// What an operation made of a successful answer.
 pub enum Accepted {
-    /// The item is done; its output items (JSON text), usually one.
-    Done(Vec<String>),
+    /// The item is done; its output items, usually one.
+    Done(Vec<OutputItem>),
     /// Output items so far, and the next request to send for the same input item.
-    Next { outputs: Vec<String>, request: HttpRequest, step: Step },
+    Next { outputs: Vec<OutputItem>, request: HttpRequest, step: Step },
 }
 
 /// One input item, validated and ready to send.

@@ -5,7 +5,7 @@
 use super::{Accepted, Context, ItemParams, OperationSpec, Planned, Recipient, Step, MESSAGE};
 use crate::error::InputError;
 use crate::fields::{SENDER_ACTION, USER_ID};
-use crate::output::to_ascii_json;
+use crate::output::OutputItem;
 use crate::request::{graph_url, HttpRequest, RateClass};
 use crate::response::{AnswerKind, Success};
 use serde::Serialize;
@@ -60,7 +60,7 @@ impl Planned for SendAction {
     }
 
     fn accepted(&self, _success: Success, _step: Option<&Step>, _now: &str, ctx: &Context) -> Accepted {
-        Accepted::Done(vec![to_ascii_json(&Output {
+        Accepted::Done(vec![OutputItem::new(&Output {
             success: true,
             operation: SPEC.name,
             user_id: &self.user_id,

@@ -4,7 +4,7 @@
 use super::{Accepted, Context, ItemParams, OperationSpec, Planned, Recipient, Step, MESSAGE};
 use crate::error::InputError;
 use crate::fields::{MESSAGE_TEXT, USER_ID};
-use crate::output::to_ascii_json;
+use crate::output::OutputItem;
 use crate::request::{graph_url, HttpRequest, RateClass};
 use crate::response::{AnswerKind, Success};
 use serde::Serialize;
@@ -80,7 +80,7 @@ impl Planned for SendMessage {
 
     fn accepted(&self, success: Success, _step: Option<&Step>, now: &str, ctx: &Context) -> Accepted {
         let Success::MessageSent { message_id, .. } = success else { unreachable!("read as {:?}", SPEC.answer) };
-        Accepted::Done(vec![to_ascii_json(&Output {
+        Accepted::Done(vec![OutputItem::new(&Output {
             success: true,
             operation: SPEC.name,
             user_id: &self.user_id,

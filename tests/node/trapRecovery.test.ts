@@ -63,16 +63,24 @@ describe('trap recovery', () => {
 		session.free();
 	});
 
-	it('fails an item whose request could not be prepared, saying nothing was sent', async () => {
+	it('a trap while preparing requests moves to a fresh instance, which plans the item', async () => {
 		const session = await CoreSession.start(input, node);
+		const before = await loader.loadCore();
 		corrupt(session);
 		const planned = session.request(1);
-		assert.ok('refused' in planned);
-		assert.match(planned.refused.message, /while preparing the request; nothing was sent/);
-		assert.equal(planned.refused.deliveryUnknown, false);
-		const next = session.request(2);
-		assert.ok('request' in next, 'the next item is planned on the fresh instance');
+		assert.ok('request' in planned, 'the item is planned on the fresh instance');
+		assert.match(planned.request.body.text, new RegExp(USER_B));
+		assert.notEqual(await loader.loadCore(), before, 'the trapped instance was replaced');
 		session.free();
+	});
+
+	it('says nothing was sent when the core cannot prepare an item at all', async () => {
+		const core = await loader.loadCore();
+		const execution = core.Execution.start(input);
+		const report = execution.abandon(1, 'coreFailedBeforeSending');
+		assert.match(report.message, /while preparing the request; nothing was sent/);
+		assert.equal(report.deliveryUnknown, false);
+		execution.free();
 	});
 
 	it('keeps no answer alive: a fresh instance started from the input answers the same', async () => {

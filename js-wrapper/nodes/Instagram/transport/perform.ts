@@ -108,13 +108,13 @@ async function multipart(ctx: IExecuteFunctions, itemIndex: number, parts: Multi
 	return Buffer.concat(chunks);
 }
 
-/** Only the headers the core reads cross into it. */
-export function relevantHeaders(headers: IDataObject | undefined): Record<string, unknown> {
-	const picked: Record<string, unknown> = {};
-	if (!headers) return picked;
+/** Only the headers the core reads cross into it; none at all is the usual case. */
+export function relevantHeaders(headers: IDataObject | undefined): Record<string, unknown> | undefined {
+	if (!headers) return undefined;
+	let picked: Record<string, unknown> | undefined;
 	for (const name of CATALOG.relevantHeaders) {
 		const value = headers[name];
-		if (value !== undefined && value !== null) picked[name] = value;
+		if (value !== undefined && value !== null) (picked ??= {})[name] = value;
 	}
 	return picked;
 }
