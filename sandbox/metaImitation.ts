@@ -138,6 +138,8 @@ export async function startMetaImitation(options: ImitationOptions): Promise<Met
 	};
 
 	const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+		// Meta counts a call when it arrives, before the body is read.
+		const arrivedAt = Date.now();
 		const raw = await readBody(req);
 		const url = new URL(req.url ?? '/', 'http://imitation.local');
 		const query = Object.fromEntries(url.searchParams.entries());
@@ -167,7 +169,7 @@ export async function startMetaImitation(options: ImitationOptions): Promise<Met
 		const app = options.apps.find((candidate) => candidate.accessToken === bearerToken);
 		const record: RecordedRequest = {
 			seq: ++seq,
-			at: Date.now(),
+			at: arrivedAt,
 			method: req.method ?? '',
 			path: url.pathname,
 			query: Object.fromEntries(
@@ -243,7 +245,7 @@ export async function startMetaImitation(options: ImitationOptions): Promise<Met
 			record.call = call.kind;
 			record.recipientId = call.recipientId;
 			if (call.kind === 'text' && options.keepBodies !== false) record.text = call.text;
-			if (overSendLimit(Date.now())) {
+			if (overSendLimit(arrivedAt)) {
 				return send(refuse(400, 613, 'Calls to this api have exceeded the rate limit.', { type: 'OAuthException' }));
 			}
 			return act(nextBehaviour(call.recipientId), () => carryOut(call));

@@ -2,7 +2,7 @@
 // local demo (`npm start`). Prints one JSON line with its address once it listens, and
 // stops on SIGINT or SIGTERM.
 //
-//   node .tmp/build/sandbox/server.js --port 8787 --token T --secret S [--latency 100]
+//   node .tmp/build/sandbox/server.js --port 8787 --token T --secret S [--latency 100] [--send-limit 100]
 import { startMetaImitation } from './metaImitation';
 
 function argument(name: string, fallback?: string): string | undefined {
@@ -21,6 +21,7 @@ async function main(): Promise<void> {
 		port: Number(argument('port', '0')),
 		latencyMs: Number(argument('latency', '0')),
 		keepBodies: argument('keep-bodies', 'true') !== 'false',
+		sendLimitPerSecond: argument('send-limit') === undefined ? undefined : Number(argument('send-limit')),
 	});
 	process.stdout.write(`${JSON.stringify({ url: imitation.url, port: imitation.port })}\n`);
 	const stop = () => {
