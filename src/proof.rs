@@ -96,3 +96,24 @@ impl std::fmt::Debug for Authorization {
         f.write_str("Authorization([redacted])")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_of_an_authorization_and_a_proof_shows_no_secret() {
+        let creds = crate::credentials::RawCredentials {
+            access_token: Some("TOKEN-abc".into()),
+            app_secret: Some("SECRET-xyz".into()),
+            ..Default::default()
+        }
+        .check()
+        .unwrap();
+        let proof = AppSecretProof::compute(&creds.app_secret, &creds.access_token);
+        let authorization = Authorization::new(&creds, &proof);
+        assert_eq!(format!("{authorization:?}"), "Authorization([redacted])");
+        assert_eq!(format!("{proof:?}"), format!("AppSecretProof({})", proof.truncated()));
+        assert!(!format!("{proof:?}").contains(proof.as_query_value()));
+    }
+}

@@ -57,13 +57,13 @@ fn redact_credential_parameters(text: &str) -> String {
         let Some((at, marker)) = next else { break 'scan };
         let value_start = at + marker.len();
         out.push_str(&rest[..value_start]);
+        // A value runs to the first character no token, proof or URL value holds; an
+        // already redacted value starts with '[' and so is never redacted again.
         let value_len = rest[value_start..]
             .find(|c: char| !(c.is_ascii_alphanumeric() || "-._~%+/=|".contains(c)))
             .unwrap_or(rest.len() - value_start);
-        if value_len > 0 && &rest[value_start..value_start + value_len] != REDACTED {
+        if value_len > 0 {
             out.push_str(REDACTED);
-        } else {
-            out.push_str(&rest[value_start..value_start + value_len]);
         }
         rest = &rest[value_start + value_len..];
     }
@@ -89,6 +89,20 @@ mod tests {
             "GET https://x/me?access_token=[redacted]&appsecret_proof=[redacted]&x=1 failed"
         );
         assert_eq!(r.clean("Authorization: Bearer tokxyz"), "Authorization: Bearer [redacted]");
+    }
+
+    #[test]
+    fn leaves_empty_and_already_redacted_parameters_as_they_are() {
+        let r = Redactor::new([]);
+        assert_eq!(r.clean("x?access_token=&y=1"), "x?access_token=&y=1");
+        assert_eq!(r.clean("appsecret_proof=[redacted] then Bearer "), "appsecret_proof=[redacted] then Bearer ");
+        assert_eq!(r.clean("Bearer abc.def"), "Bearer [redacted]");
+    }
+
+    #[test]
+    fn debug_output_says_how_many_secrets_and_shows_none() {
+        let r = Redactor::new(["TOKEN123", "SECRET456", ""]);
+        assert_eq!(format!("{r:?}"), "Redactor(2 secrets)");
     }
 
     #[test]

@@ -141,6 +141,14 @@ mod tests {
             Decision::Retry { after_ms, .. } => assert!((7_000..=7_500).contains(&after_ms), "{after_ms}"),
             other => panic!("{other:?}"),
         }
+        // Meta's wait plus up to half the base delay (250 ms), by the caller's random number.
+        for (random, expected) in [(0.0, 7_000), (0.5, 7_125), (1.0, 7_250)] {
+            assert_eq!(
+                decide(FailureClass::RateLimited, 1, &POLICY, &advice, random),
+                Decision::Retry { after_ms: expected, pause_all: true },
+                "random {random}"
+            );
+        }
         let long = WaitAdvice { retry_after_ms: None, regain_access_ms: Some(5 * 60_000) };
         assert_eq!(
             decide(FailureClass::RateLimited, 1, &POLICY, &long, 0.5),

@@ -77,7 +77,7 @@ describe('rate limiter', () => {
 	});
 
 	it('never lets more than R through in any one-second window, however many senders wait', async () => {
-		for (const [rate, senders] of [[1, 3], [7, 50], [100, 25], [300, 200]]) {
+		for (const [rate, senders] of [[1, 3], [7, 50], [100, 25], [60, 200]]) {
 			const clock = new FakeClock();
 			const times = await sendTimes(clock, new RateLimiter(rate, clock), rate * 4 + 3, senders);
 			assert.ok(largestWindow(times) <= rate, `rate ${rate}: a window held ${largestWindow(times)}`);
@@ -108,6 +108,70 @@ describe('rate limiter', () => {
 			const times = await sendTimes(clock, limiter, 5, 5);
 			assert.deepEqual(times, [0, 1, 2, 3, 4].map((i) => 300 + i * spacing), `rate ${rate}`);
 		}
+	});
+
+	it('keeps calls released together 1000 ÷ R ms apart when that is closer than the usual spacing', async () => {
+		const clock = new FakeClock();
+		const times = await sendTimes(clock, new RateLimiter(1000, clock), 10, 10);
+		assert.deepEqual(times, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+	});
+
+	it('frees the slot of the call that reached Meta first, even when a late call was let go earlier', async () => {
+		const clock = new FakeClock();
+		const limiter = new RateLimiter(2, clock);
+		const times: number[] = [];
+		await clock.run(
+			(async () => {
+				const early = await limiter.acquire(); // let go at 0
+				const later = await limiter.acquire(); // let go at SPACING_MS
+				await clock.sleep(100 - clock.now());
+				later.answered(); // round trip 98 ms: the fastest
+				await clock.sleep(600 - clock.now());
+				early.answered(); // round trip 600 ms: it reached Meta about 502 ms late, after the other
+				await limiter.acquire();
+				times.push(clock.now());
+			})(),
+		);
+		// The first slot to free is the one taken at SPACING_MS, not the one let go at 0.
+		assert.deepEqual(times, [SPACING_MS + 1000 + GUARD_MS]);
+	});
+
+	it('ignores usage reports that are not numbers', async () => {
+		for (const report of [undefined, null, Number.NaN, Number.POSITIVE_INFINITY]) {
+			const clock = new FakeClock();
+			const limiter = new RateLimiter(10, clock);
+			limiter.reportUsage(report);
+			const times = await sendTimes(clock, limiter, 10, 10);
+			assert.equal(largestWindow(times, 1000 + GUARD_MS), 10, `after a report of ${String(report)}`);
+		}
+	});
+
+	it('never goes faster than R, however low Meta says usage is', async () => {
+		const clock = new FakeClock();
+		const limiter = new RateLimiter(10, clock);
+		for (let i = 0; i < 5; i++) limiter.reportUsage(0);
+		const times = await sendTimes(clock, limiter, 25, 25);
+		assert.equal(largestWindow(times, 1000 + GUARD_MS), 10);
+	});
+
+	it('holds a slowdown while usage stays at 75% and eases it below', async () => {
+		const clock = new FakeClock();
+		const limiter = new RateLimiter(20, clock);
+		limiter.reportUsage(95); // 5 times slower: 4 per window
+		limiter.reportUsage(75); // at 75%: no easing
+		const held = await sendTimes(clock, limiter, 4, 4);
+		await clock.run(clock.sleep(5_000));
+		const start = clock.now();
+		assert.equal(largestWindow((await sendTimes(clock, limiter, 8, 8)).filter((t) => t >= start), 1000 + GUARD_MS), 4, 'still 4 per window');
+		limiter.reportUsage(74); // below 75%: 4.5 times slower, 4 per window still
+		limiter.reportUsage(10);
+		limiter.reportUsage(10); // 3.645 times slower: 5 per window of 911 ms plus the guard
+		await clock.run(clock.sleep(5_000));
+		const eased = clock.now();
+		const times = (await sendTimes(clock, limiter, 10, 10)).filter((t) => t >= eased);
+		assert.equal(largestWindow(times, 900), 5);
+		assert.ok(Math.abs(times[5] - times[0] - ((1000 * 5) / (20 / 3.645) + GUARD_MS)) < 1, `${times[5] - times[0]} ms`);
+		assert.equal(held.length, 4);
 	});
 
 	it('lowers the limit when Meta reports high usage, and recovers when usage falls', async () => {

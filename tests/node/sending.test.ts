@@ -40,19 +40,21 @@ describe('sending against the Meta imitation', () => {
 	});
 
 	it("keeps under Meta's sliding one-second limit: no call is throttled", async () => {
-		// One call per second of headroom keeps this independent of how busy the machine is;
-		// the benchmark measures the node exactly at the limit.
-		meta.setSendLimit(6);
-		const items = jsonOf(await send(13, { concurrency: 13, messagesPerSecond: 5 }, { continueOnFail: true }));
-		assert.equal(items.filter((item) => item.success === true).length, 13);
+		// The node and the imitation share one event loop here, so a busy machine delays the
+		// imitation's clock: at 4 per second, even two of the node's windows counted in one
+		// second stay within 8. Without the limiter, all 9 go at once. (The benchmark
+		// measures the node exactly at Meta's limit, in a real n8n.)
+		meta.setSendLimit(8);
+		const items = jsonOf(await send(9, { concurrency: 9, messagesPerSecond: 4 }, { continueOnFail: true }));
+		assert.equal(items.filter((item) => item.success === true).length, 9);
 		assert.deepEqual(meta.requests.filter((r) => r.outcome === 'graphError:613').map((r) => r.seq), [], 'Meta throttled a call');
-		assert.equal(meta.requests.length, 13);
+		assert.equal(meta.requests.length, 9);
 	});
 
 	it('pauses every send while Meta throttles one of them', async () => {
 		const throttled = recipient(0);
 		meta.script(throttled, [
-			{ kind: 'graphError', status: 429, code: 4, message: '(#4) Application request limit reached', headers: { 'retry-after': '1' } },
+			{ kind: 'graphError', status: 429, code: 4, message: '(#4) Application request limit reached' },
 			{ kind: 'accept' },
 		]);
 		const items = jsonOf(await send(20, { concurrency: 2, messagesPerSecond: 0 }));
@@ -60,8 +62,8 @@ describe('sending against the Meta imitation', () => {
 		const first = meta.requests.findIndex((r) => r.recipientId === throttled);
 		const retry = meta.requests.findIndex((r, i) => i > first && r.recipientId === throttled);
 		const between = meta.requests.slice(first + 1, retry).length;
-		// Without the pause the other sender sends nearly all 19 others in the second the
-		// throttled one waits; with it, at most what was already under way.
+		// Without the pause the other sender sends nearly all 19 others while the throttled one
+		// waits out its backoff; with it, at most what was already under way.
 		assert.ok(between <= 3, `${between} sends went out while Meta was throttling`);
 	});
 
@@ -73,14 +75,14 @@ describe('sending against the Meta imitation', () => {
 	});
 
 	for (const [label, behaviour, delivered] of [
-		['a timeout', { kind: 'slow', delayMs: 3000 }, false],
+		['a timeout', { kind: 'slow', delayMs: 1500 }, false],
 		['a dropped connection', { kind: 'drop' }, false],
-		['a timeout after Meta delivered', { kind: 'deliverThenStall', delayMs: 3000 }, true],
+		['a timeout after Meta delivered', { kind: 'deliverThenStall', delayMs: 1500 }, true],
 		['a connection dropped after Meta delivered', { kind: 'acceptThenDrop' }, true],
 	] as const) {
 		it(`never resends after ${label}, and says delivery is unknown`, async () => {
 			meta.script(recipient(0), [behaviour, { kind: 'accept' }]);
-			const [item] = jsonOf(await send(1, { timeout: 1000, maxRetries: 3 }, { continueOnFail: true }));
+			const [item] = jsonOf(await send(1, { timeout: 300, maxRetries: 3 }, { continueOnFail: true }));
 			assert.equal(item.success, false);
 			assert.match(String(item.error), /^Delivery unknown: /);
 			assert.equal(item.deliveryUnknown, true);
@@ -90,8 +92,8 @@ describe('sending against the Meta imitation', () => {
 	}
 
 	it('resends after a timeout only when the user opts into at-least-once delivery', async () => {
-		meta.script(recipient(0), [{ kind: 'deliverThenStall', delayMs: 3000 }, { kind: 'accept' }]);
-		const [item] = jsonOf(await send(1, { timeout: 1000, retryUnknownDelivery: true }, { continueOnFail: true }));
+		meta.script(recipient(0), [{ kind: 'deliverThenStall', delayMs: 1500 }, { kind: 'accept' }]);
+		const [item] = jsonOf(await send(1, { timeout: 300, retryUnknownDelivery: true }, { continueOnFail: true }));
 		assert.equal(item.success, true);
 		assert.equal(meta.requests.filter((r) => r.delivered).length, 2, 'opted in: delivered twice');
 	});

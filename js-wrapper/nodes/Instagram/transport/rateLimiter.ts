@@ -64,11 +64,12 @@ export class RateLimiter {
 
 	/** Meta's usage report (percent of the allowance used): above 75%, send slower. */
 	reportUsage(percent: number | null | undefined): void {
-		if (percent === undefined || percent === null || !Number.isFinite(percent)) return;
-		if (percent < 75) {
+		if (!Number.isFinite(percent)) return;
+		const reported = percent as number;
+		if (reported < 75) {
 			this.slowdown = Math.max(1, this.slowdown * 0.9);
 		} else {
-			const factor = Math.min(10, 1 + (percent - 75) / 5);
+			const factor = Math.min(10, 1 + (reported - 75) / 5);
 			this.slowdown = Math.max(this.slowdown, factor);
 		}
 	}
@@ -95,19 +96,20 @@ export class RateLimiter {
 		return { allowed, ms: (1000 * allowed) / rate + RateLimiter.GUARD_MS };
 	}
 
+	/**
+	 * How long the next call must wait. Without a rate the log stays empty (`take` records
+	 * nothing), so only a pause can make a call wait.
+	 */
 	private waitMs(now: number): number {
-		let wait = this.pausedUntil - now;
-		if (this.perSecond > 0) {
-			const { allowed, ms } = this.window();
-			wait = Math.max(wait, this.lastGrant + Math.min(RateLimiter.SPACING_MS, 1000 / this.perSecond) - now);
-			for (let i = this.recent.length - 1; i >= 0; i--) {
-				if (now - this.recent[i].at >= ms) this.recent.splice(i, 1);
-			}
-			if (this.recent.length >= allowed) {
-				// The slot that frees first is the (count - allowed + 1)-th oldest.
-				const times = this.recent.map((entry) => entry.at).sort((a, b) => a - b);
-				wait = Math.max(wait, times[times.length - allowed] + ms - now);
-			}
+		const { allowed, ms } = this.window();
+		let wait = Math.max(this.pausedUntil - now, this.lastGrant + Math.min(RateLimiter.SPACING_MS, 1000 / this.perSecond) - now);
+		for (let i = this.recent.length - 1; i >= 0; i--) {
+			if (now - this.recent[i].at >= ms) this.recent.splice(i, 1);
+		}
+		if (this.recent.length >= allowed) {
+			// The slot that frees first is the (count - allowed + 1)-th oldest.
+			const times = this.recent.map((entry) => entry.at).sort((a, b) => a - b);
+			wait = Math.max(wait, times[times.length - allowed] + ms - now);
 		}
 		return wait;
 	}
