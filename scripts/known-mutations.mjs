@@ -73,7 +73,7 @@ function buildWrapper() {
 /** Runs fast tests; returns the names of the failing ones. */
 function failingTests(mutation) {
 	if (mutation.rust) {
-		const result = spawnSync('cargo', ['test', '-q', ...mutation.rust.flatMap((t) => ['--test', t])], { cwd: root, encoding: 'utf8' });
+		const result = spawnSync('cargo', ['test', '--no-fail-fast', ...mutation.rust.flatMap((t) => ['--test', t])], { cwd: root, encoding: 'utf8' });
 		return [...`${result.stdout}\n${result.stderr}`.matchAll(/^test (\S+) \.\.\. FAILED$/gm)].map((m) => m[1]);
 	}
 	const files = mutation.tests.map((t) => path.join('.tmp/build/tests/node', t));

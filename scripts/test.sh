@@ -36,6 +36,9 @@ step "TypeScript: the node in n8n's execution context, credential, description, 
 npx tsc -p tsconfig.test.json
 "$N8N_RUNTIME_DIR/node/bin/node" --test '.tmp/build/tests/node/*.test.js'
 
+step "Mutation testing, bounded: retry, proof and redaction in the core; the rate limiter"
+MUTANTS_BUILT=1 bash scripts/mutants.sh --bounded
+
 step "End-to-end: the packed node inside real n8n (${E2E_N8N_MAJORS:-2,1}), npm start, load with faults"
 E2E_N8N_MAJORS="${E2E_N8N_MAJORS:-2,1}" node --test --test-concurrency=1 .tmp/build/tests/e2e/
 
