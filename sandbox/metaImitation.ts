@@ -1,25 +1,44 @@
 // A loopback imitation of Meta's Graph API, for tests, benchmarks and the local demo. It
-// checks what Meta checks (the Bearer token, appsecret_proof, the version path, the method
-// and the body of each call), answers the way Meta answers, errors included, records every
-// request, and can be scripted per recipient to misbehave (throttle, fail, hang, drop,
-// deliver and then lose the answer). It can also enforce Meta's sliding one-second limit.
+// checks what Meta checks (the Bearer token, appsecret_proof, the version path, the method,
+// the path for the token's login type, and the body of each call), answers the way Meta
+// answers, errors included, records every request, and can be scripted per recipient to
+// misbehave (throttle, fail, hang, drop, deliver and then lose the answer). It enforces
+// Meta's sliding-window limits per rate class: Conversations API calls (2 a second), audio
+// and video sends (10 a second), private replies (750 an hour), and, when asked, all other
+// sends.
 //
-// What each endpoint accepts lives beside this file: meta/sendApi.ts (POST .../messages),
-// meta/profiles.ts (GET .../{IGSID}).
+// One imitation serves both login types, told apart by the token (as Meta's two hosts do):
+// a Facebook Login token reaches the Page (`/me` is the Page; uploads at
+// `/{PAGE_ID}/message_attachments`), an Instagram Login token the professional account (no
+// upload endpoint). What each endpoint accepts lives beside this file: meta/sendApi.ts
+// (POST .../messages), meta/media.ts (URLs, uploads, attachment IDs),
+// meta/conversations.ts (conversations and their messages), meta/profiles.ts (GET /{IGSID}).
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
+import { Conversations } from './meta/conversations';
 import { graphError, ok, refuse } from './meta/graphErrors';
 import type { Reply } from './meta/graphErrors';
+import { MediaStore } from './meta/media';
+import type { RemoteFile } from './meta/media';
 import { readProfile } from './meta/profiles';
 import type { SendCall } from './meta/sendApi';
 import { readSendCall } from './meta/sendApi';
 
+export type LoginType = 'facebook' | 'instagram';
+
 export interface ImitationApp {
 	accessToken: string;
 	appSecret: string;
+	/** Default: from the token, as the node's auto does (`IG…` Instagram Login, else Facebook Login). */
+	loginType?: LoginType;
+	/** The Facebook Page (Facebook Login). */
+	pageId?: string;
+	/** The Instagram professional account. */
+	igId?: string;
+	username?: string;
 }
 
 /** What the imitation does with one request to a scripted recipient. */
@@ -35,6 +54,25 @@ export type Behaviour =
 	| { kind: 'acceptThenDrop' }
 	| { kind: 'drop' };
 
+/** What a request was, once read. */
+export type CallKind =
+	| 'text'
+	| 'quickReplies'
+	| 'media'
+	| 'images'
+	| 'heart'
+	| 'share'
+	| 'template'
+	| 'senderAction'
+	| 'react'
+	| 'unreact'
+	| 'privateReply'
+	| 'upload'
+	| 'conversations'
+	| 'messages'
+	| 'profile'
+	| 'me';
+
 export interface RecordedRequest {
 	seq: number;
 	at: number;
@@ -49,15 +87,25 @@ export interface RecordedRequest {
 	tokenInUrl: boolean;
 	contentType: string | undefined;
 	body: unknown;
-	/** The Send API call, when the request was one. */
-	call?: SendCall['kind'];
+	call?: CallKind;
 	recipientId?: string;
+	commentId?: string;
 	text?: string;
+	/** An upload: what arrived (the file's SHA-256 and size for multipart). */
+	upload?: { type: string; bytes: number; sha256?: string; fileName?: string; mimeType?: string; url?: string };
+	/** The attachment ID an upload got, or a send used. */
+	attachmentId?: string;
 	status: number;
 	/** Set when the imitation carried out the call (a message delivered, an action done). */
 	messageId?: string;
 	delivered?: boolean;
 	outcome: string;
+}
+
+/** Meta's per-class limits: calls in a sliding window. */
+export interface ClassLimit {
+	calls: number;
+	windowMs: number;
 }
 
 export interface ImitationOptions {
@@ -73,10 +121,21 @@ export interface ImitationOptions {
 	/** Whether to keep full request records (bodies); the load tests turn this off. */
 	keepBodies?: boolean;
 	/**
-	 * Meta's limit on Send API calls: more than this many in any sliding one-second window
-	 * are refused with code 613 (HTTP 400), as Meta does.
+	 * Meta's limit on Send API calls (text, links, reactions, stickers, actions): more than
+	 * this many in any sliding one-second window are refused with code 613 (HTTP 400), as
+	 * Meta does. Off unless set.
 	 */
 	sendLimitPerSecond?: number;
+	/** Meta's other limits; `null` turns one off. Defaults: Meta's documented figures. */
+	classLimits?: Partial<Record<'media' | 'conversations' | 'privateReply', ClassLimit | null>>;
+	/** Conversations each account has, and messages in each (defaults 60 and 30). */
+	conversations?: { count: number; messages: number };
+}
+
+/** A comment on the account's post: who wrote it and when (ms since the epoch). */
+export interface Comment {
+	authorId: string;
+	createdAt: number;
 }
 
 export interface MetaImitation {
@@ -86,8 +145,39 @@ export interface MetaImitation {
 	script(recipientId: string, behaviours: Behaviour[]): void;
 	setLatency(ms: number): void;
 	setSendLimit(perSecond: number | undefined): void;
+	/** Describes the file at a URL Meta would fetch (size, MIME type). */
+	hostFile(url: string, file: RemoteFile): void;
+	/** A comment that private replies can answer. */
+	addComment(commentId: string, comment: Comment): void;
 	reset(): void;
 	close(): Promise<void>;
+}
+
+/** Meta's documented limits per class (per account). */
+const DEFAULT_CLASS_LIMITS: Record<'media' | 'conversations' | 'privateReply', ClassLimit> = {
+	media: { calls: 10, windowMs: 1000 },
+	conversations: { calls: 2, windowMs: 1000 },
+	privateReply: { calls: 750, windowMs: 3_600_000 },
+};
+/** How long after a comment Meta takes its private reply. */
+const PRIVATE_REPLY_WINDOW_MS = 7 * 24 * 3_600_000;
+
+interface Account {
+	app: ImitationApp;
+	loginType: LoginType;
+	pageId: string;
+	igId: string;
+	username: string;
+}
+
+function accountOf(app: ImitationApp): Account {
+	return {
+		app,
+		loginType: app.loginType ?? (app.accessToken.startsWith('IG') ? 'instagram' : 'facebook'),
+		pageId: app.pageId ?? '104000000000001',
+		igId: app.igId ?? '17841499000000000',
+		username: app.username ?? 'imitation_shop',
+	};
 }
 
 function proofFor(app: ImitationApp): string {
@@ -100,21 +190,46 @@ function proofMatches(app: ImitationApp, presented: string | undefined): boolean
 	return timingSafeEqual(Buffer.from(proofFor(app), 'hex'), Buffer.from(presented, 'hex'));
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
+async function readBody(req: IncomingMessage): Promise<Buffer> {
 	const chunks: Buffer[] = [];
 	for await (const chunk of req) chunks.push(chunk as Buffer);
-	return Buffer.concat(chunks).toString('utf8');
+	return Buffer.concat(chunks);
+}
+
+/** A sliding window: whether a call at `now` is over the limit (then it is not counted). */
+class Window {
+	private readonly times: number[] = [];
+	constructor(public limit: ClassLimit | undefined) {}
+	over(now: number): boolean {
+		if (!this.limit) return false;
+		while (this.times.length > 0 && now - this.times[0] >= this.limit.windowMs) this.times.shift();
+		if (this.times.length >= this.limit.calls) return true;
+		this.times.push(now);
+		return false;
+	}
+	clear(): void {
+		this.times.length = 0;
+	}
 }
 
 export async function startMetaImitation(options: ImitationOptions): Promise<MetaImitation> {
 	const requests: RecordedRequest[] = [];
+	const accounts = options.apps.map(accountOf);
 	const scripts = new Map<string, Behaviour[]>(Object.entries(options.scripts ?? {}));
 	const scriptPositions = new Map<string, number>();
 	const versions = options.versions ?? /^v(1[6-9]|2\d)\.0$/;
 	let latencyMs = options.latencyMs ?? 0;
-	let sendLimit = options.sendLimitPerSecond;
-	/** Arrival times of the Send API calls Meta counted, for the sliding window. */
-	const sendWindow: number[] = [];
+	const limits = { ...DEFAULT_CLASS_LIMITS, ...options.classLimits };
+	const windows = {
+		send: new Window(options.sendLimitPerSecond === undefined ? undefined : { calls: options.sendLimitPerSecond, windowMs: 1000 }),
+		media: new Window(limits.media ?? undefined),
+		conversations: new Window(limits.conversations ?? undefined),
+		privateReply: new Window(limits.privateReply ?? undefined),
+	};
+	const media = new MediaStore();
+	const conversations = new Conversations(options.conversations?.count ?? 60, options.conversations?.messages ?? 30);
+	const comments = new Map<string, Comment>();
+	const repliedComments = new Set<string>();
 	let seq = 0;
 	let messageCounter = 0;
 	const sockets = new Set<Socket>();
@@ -128,19 +243,15 @@ export async function startMetaImitation(options: ImitationOptions): Promise<Met
 		return script[Math.min(position, script.length - 1)];
 	};
 
-	/** Meta's sliding window: whether this call is over the limit (then it is not counted). */
-	const overSendLimit = (now: number): boolean => {
-		if (sendLimit === undefined) return false;
-		while (sendWindow.length > 0 && now - sendWindow[0] >= 1000) sendWindow.shift();
-		if (sendWindow.length >= sendLimit) return true;
-		sendWindow.push(now);
-		return false;
-	};
+	/** The comment a private reply answers: registered, or a fresh one by a made-up author. */
+	const commentOf = (commentId: string): Comment =>
+		comments.get(commentId) ?? { authorId: `178414${commentId.slice(-11).padStart(11, '0')}`, createdAt: Date.now() };
 
 	const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
 		// Meta counts a call when it arrives, before the body is read.
 		const arrivedAt = Date.now();
-		const raw = await readBody(req);
+		const rawBytes = await readBody(req);
+		const raw = rawBytes.toString('utf8');
 		const url = new URL(req.url ?? '/', 'http://imitation.local');
 		const query = Object.fromEntries(url.searchParams.entries());
 
@@ -157,16 +268,14 @@ export async function startMetaImitation(options: ImitationOptions): Promise<Met
 			return;
 		}
 		if (url.pathname === '/__imitation/reset' && req.method === 'POST') {
-			requests.length = 0;
-			scripts.clear();
-			scriptPositions.clear();
+			reset();
 			res.writeHead(204).end();
 			return;
 		}
 
 		const authorization = req.headers.authorization ?? '';
 		const bearerToken = /^Bearer (.+)$/.exec(authorization)?.[1];
-		const app = options.apps.find((candidate) => candidate.accessToken === bearerToken);
+		const account = accounts.find((candidate) => candidate.app.accessToken === bearerToken);
 		const record: RecordedRequest = {
 			seq: ++seq,
 			at: arrivedAt,
@@ -176,9 +285,10 @@ export async function startMetaImitation(options: ImitationOptions): Promise<Met
 				Object.entries(query).map(([key, value]) => [key, key === 'appsecret_proof' ? `${value.slice(0, 8)}…` : value]),
 			),
 			bearer: bearerToken !== undefined,
-			tokenValid: app !== undefined,
-			proofValid: app !== undefined && proofMatches(app, query.appsecret_proof),
-			tokenInUrl: 'access_token' in query || 'oauth_token' in query || options.apps.some((a) => (req.url ?? '').includes(a.accessToken)),
+			tokenValid: account !== undefined,
+			proofValid: account !== undefined && proofMatches(account.app, query.appsecret_proof),
+			tokenInUrl:
+				'access_token' in query || 'oauth_token' in query || accounts.some((a) => (req.url ?? '').includes(a.app.accessToken)),
 			contentType: req.headers['content-type'],
 			body: undefined,
 			status: 0,
@@ -197,6 +307,7 @@ export async function startMetaImitation(options: ImitationOptions): Promise<Met
 			if (afterMs > 0) setTimeout(write, afterMs);
 			else write();
 		};
+		const throttled = () => send(refuse(400, 613, 'Calls to this api have exceeded the rate limit.', { type: 'OAuthException', subcode: 2534040 }));
 
 		const match = /^\/([^/]+)\/(.*)$/.exec(url.pathname);
 		const [version, rest] = match ? [match[1], match[2]] : ['', ''];
@@ -210,7 +321,7 @@ export async function startMetaImitation(options: ImitationOptions): Promise<Met
 		if (!bearerToken) {
 			return send(refuse(400, 2500, 'An active access token must be used to query information about the current user.', { type: 'OAuthException' }));
 		}
-		if (!app) return send(refuse(400, 190, 'Invalid OAuth access token - Cannot parse access token', { type: 'OAuthException' }));
+		if (!account) return send(refuse(400, 190, 'Invalid OAuth access token - Cannot parse access token', { type: 'OAuthException' }));
 		if (query.appsecret_proof === undefined) {
 			return send(refuse(400, 100, 'API calls from the server require an appsecret_proof argument', { type: 'GraphMethodException' }));
 		}
@@ -219,46 +330,157 @@ export async function startMetaImitation(options: ImitationOptions): Promise<Met
 		}
 
 		const unsupported = () =>
-			send(refuse(400, 100, `Unsupported ${(req.method ?? '').toLowerCase()} request. Object with ID '${rest}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`, { type: 'GraphMethodException', subcode: 33 }));
+			send(refuse(400, 100, `Unsupported ${(req.method ?? '').toLowerCase()} request. Object with ID '${rest.split('/')[0]}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`, { type: 'GraphMethodException', subcode: 33 }));
+		const facebook = account.loginType === 'facebook';
+		/** The IDs that name the token's own account in a path. */
+		const owners = facebook ? ['me', account.pageId, account.igId] : ['me', account.igId];
+		const [node, edge, ...more] = rest.split('/');
+		const ownNode = owners.includes(node);
+		const keep = (body: unknown) => {
+			if (options.keepBodies !== false) record.body = body;
+		};
+		/** Meta's next-page URL: the same call, with the token in it, as Meta writes it. */
+		const nextUrl = (after: string) => {
+			const next = new URL(`https://graph.${facebook ? 'facebook' : 'instagram'}.com${url.pathname}`);
+			for (const [key, value] of Object.entries(query)) if (key !== 'appsecret_proof' && key !== 'after') next.searchParams.set(key, value);
+			next.searchParams.set('access_token', account.app.accessToken);
+			next.searchParams.set('after', after);
+			return next.toString();
+		};
+		if (more.length > 0) return send(refuse(400, 2500, `Unknown path components: /${rest}`, { type: 'OAuthException' }));
 
-		// GET /me: the account the token belongs to (the credential test).
-		if (rest === 'me') {
+		// GET /me: the token's own node: the Page (Facebook Login) or the professional account.
+		if (node === 'me' && edge === undefined) {
 			if (req.method !== 'GET') return unsupported();
-			return send(ok({ id: '17841400000000001', name: 'Imitation Business' }, 'me'));
+			record.call = 'me';
+			const known: Record<string, unknown> = facebook
+				? { id: account.pageId, name: 'Imitation Shop' }
+				: { id: '27000000000000001', user_id: account.igId, username: account.username, name: 'Imitation Shop' };
+			const asked = (query.fields ?? 'id,name').split(',');
+			return send(ok(Object.fromEntries(asked.filter((f) => f in known).map((f) => [f, known[f]])), 'me'));
 		}
 		// GET /{IGSID}: a profile.
-		if (/^\d+$/.test(rest)) {
+		if (edge === undefined && /^\d+$/.test(node) && !ownNode) {
 			if (req.method !== 'GET') return unsupported();
-			record.recipientId = rest;
-			return act(nextBehaviour(rest), () => readProfile(rest, query.fields));
+			record.call = 'profile';
+			record.recipientId = node;
+			return act(nextBehaviour(node), () => readProfile(node, query.fields));
 		}
-		// POST /me/messages or /{ID}/messages: the Send API.
-		if (/^(me|\d+)\/messages$/.test(rest)) {
+		// POST /{ID}/messages: the Send API, on the token's own account.
+		if (edge === 'messages' && ownNode) {
 			if (req.method !== 'POST') return unsupported();
 			if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
 				return send(refuse(400, 100, '(#100) Content-Type must be application/json'));
 			}
 			const read = readSendCall(raw);
-			record.body = options.keepBodies === false ? undefined : read.body;
+			keep(read.body);
 			if ('reply' in read) return send(read.reply);
-			const { call } = read;
-			record.call = call.kind;
-			record.recipientId = call.recipientId;
-			if (call.kind === 'text' && options.keepBodies !== false) record.text = call.text;
-			if (overSendLimit(arrivedAt)) {
-				return send(refuse(400, 613, 'Calls to this api have exceeded the rate limit.', { type: 'OAuthException' }));
-			}
-			return act(nextBehaviour(call.recipientId), () => carryOut(call));
+			return sendApi(read.call);
 		}
+		// POST /{PAGE_ID}/message_attachments: Facebook Login's Attachment Upload API.
+		if (edge === 'message_attachments' && ownNode) {
+			if (req.method !== 'POST' || !facebook || node === account.igId) return unsupported();
+			record.call = 'upload';
+			const type = (req.headers['content-type'] ?? '').toLowerCase();
+			const uploaded: ReturnType<MediaStore['uploadMultipart']> = type.startsWith('multipart/form-data')
+				? media.uploadMultipart(rawBytes, req.headers['content-type'] ?? '')
+				: type.startsWith('application/json')
+					? { fileName: '', mimeType: '', ...media.uploadJson(raw) }
+					: { reply: refuse(400, 100, '(#100) Send JSON or multipart/form-data') };
+			if ('reply' in uploaded) return send(uploaded.reply);
+			const { attachment } = uploaded;
+			record.upload = {
+				type: attachment.type,
+				bytes: attachment.bytes,
+				sha256: attachment.sha256,
+				url: attachment.url,
+				...(uploaded.fileName ? { fileName: uploaded.fileName, mimeType: uploaded.mimeType } : {}),
+			};
+			record.attachmentId = attachment.id;
+			return send(ok({ attachment_id: attachment.id }, 'uploaded'));
+		}
+		// GET /{ID}/conversations: the Conversations API, paced at its own limit.
+		if (edge === 'conversations' && ownNode) {
+			if (req.method !== 'GET') return unsupported();
+			record.call = 'conversations';
+			if (windows.conversations.over(arrivedAt)) return throttled();
+			return act(nextBehaviour(query.user_id), () => conversations.page(account, query, nextUrl, facebook));
+		}
+		// GET /{CONVERSATION_ID}/messages: a conversation's messages.
+		if (edge === 'messages' && req.method === 'GET') {
+			record.call = 'messages';
+			if (windows.conversations.over(arrivedAt)) return throttled();
+			return send(conversations.messages(account, node, query, nextUrl));
+		}
+		if (edge === 'messages' || edge === 'message_attachments' || edge === 'conversations') return unsupported();
 		return send(refuse(400, 2500, `Unknown path components: /${rest}`, { type: 'OAuthException' }));
 
+		/** A Send API call: its class's limit, then Meta's checks of what it refers to, then the behaviour. */
+		function sendApi(call: SendCall): void {
+			if (call.kind === 'senderAction') {
+				record.call = 'senderAction';
+				record.recipientId = call.recipientId;
+				if (windows.send.over(arrivedAt)) return throttled();
+				return act(nextBehaviour(call.recipientId), () => carryOut(call.recipientId, false));
+			}
+			if (call.kind === 'reaction') {
+				record.call = call.action;
+				record.recipientId = call.recipientId;
+				if (windows.send.over(arrivedAt)) return throttled();
+				return act(nextBehaviour(call.recipientId), () => carryOut(call.recipientId, false));
+			}
+			const { content, recipient } = call;
+			if ('commentId' in recipient) {
+				record.call = 'privateReply';
+				record.commentId = recipient.commentId;
+			} else {
+				record.call = content.kind;
+				record.recipientId = recipient.id;
+			}
+			if (content.kind === 'text' && options.keepBodies !== false) record.text = content.text;
+			if (content.kind === 'media' && content.attachmentId) record.attachmentId = content.attachmentId;
+			const window =
+				'commentId' in recipient
+					? windows.privateReply
+					: content.kind === 'media' && (content.type === 'audio' || content.type === 'video')
+						? windows.media
+						: windows.send;
+			if (window.over(arrivedAt)) return throttled();
+			if (content.kind === 'media' || content.kind === 'images') {
+				const refusal =
+					content.kind === 'images'
+						? content.urls.map((u) => media.fetch(u, 'image')).find(Boolean)
+						: content.url !== undefined
+							? media.fetch(content.url, content.type)
+							: (media.known(content.attachmentId!) ??
+								(media.get(content.attachmentId!)!.type === content.type
+									? undefined
+									: refuse(400, 100, 'The attachment type does not match the uploaded attachment', { subcode: 2018047 })));
+				if (refusal) return send(refusal);
+			}
+			if ('commentId' in recipient) {
+				const comment = commentOf(recipient.commentId);
+				if (repliedComments.has(recipient.commentId)) {
+					return send(refuse(400, 100, 'The comment is invalid for a private reply', { type: 'IGApiException', subcode: 2534025 }));
+				}
+				if (arrivedAt - comment.createdAt > PRIVATE_REPLY_WINDOW_MS) {
+					return send(refuse(400, 10, 'This message is sent outside of allowed window.', { type: 'IGApiException', subcode: 2534022 }));
+				}
+				return act(nextBehaviour(comment.authorId), () => {
+					repliedComments.add(recipient.commentId);
+					return carryOut(comment.authorId, true);
+				});
+			}
+			return act(nextBehaviour(recipient.id), () => carryOut(recipient.id, true));
+		}
+
 		/** Meta carries out a Send API call and answers as it does for that kind. */
-		function carryOut(call: SendCall): Reply {
+		function carryOut(recipientId: string, message: boolean): Reply {
 			record.delivered = true;
-			if (call.kind === 'senderAction') return ok({ recipient_id: call.recipientId }, 'accepted');
-			const messageId = `mid.imitation.${++messageCounter}.${call.recipientId}`;
+			if (!message) return ok({ recipient_id: recipientId }, 'accepted');
+			const messageId = `mid.imitation.${++messageCounter}.${recipientId}`;
 			record.messageId = messageId;
-			return ok({ recipient_id: call.recipientId, message_id: messageId }, 'accepted');
+			return ok({ recipient_id: recipientId, message_id: messageId }, 'accepted');
 		}
 
 		function act(behaviour: Behaviour, accept: () => Reply): void {
@@ -313,6 +535,16 @@ export async function startMetaImitation(options: ImitationOptions): Promise<Met
 		}
 	};
 
+	function reset(): void {
+		requests.length = 0;
+		scripts.clear();
+		scriptPositions.clear();
+		for (const window of Object.values(windows)) window.clear();
+		media.reset();
+		comments.clear();
+		repliedComments.clear();
+	}
+
 	const server: Server = createServer((req, res) => {
 		handle(req, res).catch((error: Error) => {
 			if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
@@ -339,15 +571,16 @@ export async function startMetaImitation(options: ImitationOptions): Promise<Met
 			latencyMs = ms;
 		},
 		setSendLimit(perSecond) {
-			sendLimit = perSecond;
-			sendWindow.length = 0;
+			windows.send.limit = perSecond === undefined ? undefined : { calls: perSecond, windowMs: 1000 };
+			windows.send.clear();
 		},
-		reset() {
-			requests.length = 0;
-			scripts.clear();
-			scriptPositions.clear();
-			sendWindow.length = 0;
+		hostFile(url, file) {
+			media.host(url, file);
 		},
+		addComment(commentId, comment) {
+			comments.set(commentId, comment);
+		},
+		reset,
 		async close() {
 			for (const socket of sockets) socket.destroy();
 			await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -4,12 +4,13 @@
 //! (`js-wrapper/bridge/generated/catalog.ts`), so the node description takes its limits,
 //! defaults and labels from here, and a test checks the rest of the description against it.
 
-use crate::credentials::{DEFAULT_API_VERSION, DEFAULT_BASE_URL};
+use crate::credentials::{LoginType, DEFAULT_API_VERSION, DEFAULT_BASE_URL, DEFAULT_LOGIN_TYPE, LOGIN_TYPES};
 use crate::environment::REQUIRED;
 use crate::error::RETRY_UNKNOWN_OPTION_LABEL;
-use crate::fields::MAX_TEXT_BYTES;
+use crate::fields::{BinaryFormat, BINARY_FORMATS, MAX_TEXT_BYTES};
 use crate::graph_error::{MAX_RETRIES_OPTION_LABEL, MESSAGES_PER_SECOND_OPTION_LABEL};
 use crate::operations::{OperationSpec, Resource, PARAMETER_ERROR_KEY, REGISTRY, RESOURCES};
+use crate::request::{rate_caps, RateCap};
 use crate::response::RELEVANT_HEADERS;
 use crate::retry::{DEFAULT_MAX_RETRIES, MAX_MAX_RETRIES};
 use serde::Serialize;
@@ -31,13 +32,27 @@ pub struct Catalog {
     pub relevant_headers: &'static [&'static str],
     /// The key under which the wrapper reports a parameter n8n could not evaluate.
     pub parameter_error_key: &'static str,
+    /// Meta's limit per rate class, by login type.
+    pub rate_caps: RateCaps,
+    /// The values of the credential's Login Type field.
+    pub login_types: &'static [&'static str],
+    /// Binary files Meta accepts: MIME type, media type, size limit.
+    pub binary_formats: &'static [BinaryFormat],
+}
+
+#[derive(Serialize)]
+pub struct RateCaps {
+    pub facebook: Vec<RateCap>,
+    pub instagram: Vec<RateCap>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialDefaults {
     pub api_version: &'static str,
+    /// Empty: the login type's host.
     pub base_url: &'static str,
+    pub login_type: &'static str,
 }
 
 #[derive(Serialize)]
@@ -66,7 +81,11 @@ pub fn catalog() -> Catalog {
         node_version: crate::NODE_VERSION,
         resources: RESOURCES,
         operations: REGISTRY,
-        credential_defaults: CredentialDefaults { api_version: DEFAULT_API_VERSION, base_url: DEFAULT_BASE_URL },
+        credential_defaults: CredentialDefaults {
+            api_version: DEFAULT_API_VERSION,
+            base_url: DEFAULT_BASE_URL,
+            login_type: DEFAULT_LOGIN_TYPE,
+        },
         retry: RetryLimits { default_max_retries: DEFAULT_MAX_RETRIES, max_max_retries: MAX_MAX_RETRIES },
         limits: Limits { text_bytes: MAX_TEXT_BYTES },
         option_labels: OptionLabels {
@@ -77,6 +96,9 @@ pub fn catalog() -> Catalog {
         environment: &REQUIRED,
         relevant_headers: &RELEVANT_HEADERS,
         parameter_error_key: PARAMETER_ERROR_KEY,
+        rate_caps: RateCaps { facebook: rate_caps(LoginType::Facebook), instagram: rate_caps(LoginType::Instagram) },
+        login_types: &LOGIN_TYPES,
+        binary_formats: BINARY_FORMATS,
     }
 }
 

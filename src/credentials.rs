@@ -1,10 +1,31 @@
-//! The credential: access token, app secret, Graph API version and base URL.
+//! The credential: access token, app secret, login type, Graph API version and base URL.
 
 use crate::error::SetupError;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 pub const DEFAULT_API_VERSION: &str = "v18.0";
-pub const DEFAULT_BASE_URL: &str = "https://graph.facebook.com";
+/// The Graph API host of Facebook Login (Page access tokens).
+pub const FACEBOOK_GRAPH_HOST: &str = "https://graph.facebook.com";
+/// The Graph API host of Instagram Login (Instagram user access tokens).
+pub const INSTAGRAM_GRAPH_HOST: &str = "https://graph.instagram.com";
+/// The Base URL field's default: empty, so the login type's host applies. An explicit base
+/// URL (a test server, a proxy) wins over the login type.
+pub const DEFAULT_BASE_URL: &str = "";
+/// The Login Type field's default.
+pub const DEFAULT_LOGIN_TYPE: &str = "auto";
+
+/// How the token was obtained, which decides the host, the paths and the limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum LoginType {
+    /// A Page access token of the Facebook Page linked to the Instagram account.
+    Facebook,
+    /// An Instagram user access token (Instagram Login, no Facebook Page).
+    Instagram,
+}
+
+/// The Login Type field: `auto` decides from the token.
+pub const LOGIN_TYPES: [&str; 3] = ["auto", "facebook", "instagram"];
 
 /// The credential as n8n stores it. Missing fields deserialize as `None`; a field holding
 /// an unpaired UTF-16 surrogate reads as U+FFFD, which every check below refuses, so a
@@ -20,6 +41,11 @@ pub struct RawCredentials {
     pub api_version: Option<serde_json::Value>,
     #[serde(default, deserialize_with = "lenient")]
     pub base_url: Option<serde_json::Value>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub login_type: Option<serde_json::Value>,
+    /// Facebook Login only: the Page's ID, when the user gives it (else read from `GET /me`).
+    #[serde(default, deserialize_with = "lenient")]
+    pub page_id: Option<serde_json::Value>,
 }
 
 fn lenient<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<serde_json::Value>, D::Error> {
@@ -34,6 +60,8 @@ pub struct Credentials {
     pub app_secret: String,
     pub api_version: String,
     pub base_url: String,
+    pub login_type: LoginType,
+    pub page_id: Option<String>,
 }
 
 impl std::fmt::Debug for Credentials {
@@ -43,6 +71,8 @@ impl std::fmt::Debug for Credentials {
             .field("app_secret", &"[redacted]")
             .field("api_version", &self.api_version)
             .field("base_url", &self.base_url)
+            .field("login_type", &self.login_type)
+            .field("page_id", &self.page_id)
             .finish()
     }
 }
@@ -63,11 +93,38 @@ impl RawCredentials {
             None => DEFAULT_API_VERSION.to_string(),
             Some(v) => check_api_version(&v)?,
         };
-        let base_url = match plain_text(self.base_url.as_ref()) {
-            None => DEFAULT_BASE_URL.to_string(),
-            Some(url) => check_base_url(&url)?,
+        let explicit_base = plain_text(self.base_url.as_ref()).map(|url| check_base_url(&url)).transpose()?;
+        let login_type = match plain_text(self.login_type.as_ref()).as_deref() {
+            None | Some("auto") => login_type_of(&access_token, explicit_base.as_deref()),
+            Some("facebook") => LoginType::Facebook,
+            Some("instagram") => LoginType::Instagram,
+            Some(other) => return Err(SetupError::InvalidLoginType { got: other.to_string() }),
         };
-        Ok(Credentials { access_token, app_secret, api_version, base_url })
+        // An explicit base URL (a test server, a proxy) wins; otherwise the login type's host.
+        let base_url = explicit_base.unwrap_or_else(|| match login_type {
+            LoginType::Facebook => FACEBOOK_GRAPH_HOST.to_string(),
+            LoginType::Instagram => INSTAGRAM_GRAPH_HOST.to_string(),
+        });
+        let page_id = match plain_text(self.page_id.as_ref()) {
+            None => None,
+            Some(id) if id.bytes().all(|b| b.is_ascii_digit()) && id.len() <= 32 => Some(id),
+            Some(_) => return Err(SetupError::InvalidPageId),
+        };
+        Ok(Credentials { access_token, app_secret, api_version, base_url, login_type, page_id })
+    }
+}
+
+/// `auto`: Instagram user tokens start with `IG`, Facebook Page and user tokens with `EAA`;
+/// a token of another shape (a test token) follows the host.
+pub fn login_type_of(token: &str, base_url: Option<&str>) -> LoginType {
+    if token.starts_with("IG") {
+        LoginType::Instagram
+    } else if token.starts_with("EAA") {
+        LoginType::Facebook
+    } else if base_url.is_some_and(|url| url.starts_with(INSTAGRAM_GRAPH_HOST)) {
+        LoginType::Instagram
+    } else {
+        LoginType::Facebook
     }
 }
 

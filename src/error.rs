@@ -41,6 +41,8 @@ pub enum SetupError {
     MalformedAppSecret,
     InvalidApiVersion { got: String },
     InvalidBaseUrl { reason: &'static str },
+    InvalidLoginType { got: String },
+    InvalidPageId,
     UnknownOperation { got: String },
     /// The wrapper's own call into the core was malformed (a bug, not a user error).
     BadCall { reason: String },
@@ -195,6 +197,8 @@ impl CoreError {
                 SetupError::MalformedAppSecret => "malformed_app_secret",
                 SetupError::InvalidApiVersion { .. } => "invalid_api_version",
                 SetupError::InvalidBaseUrl { .. } => "invalid_base_url",
+                SetupError::InvalidLoginType { .. } => "invalid_login_type",
+                SetupError::InvalidPageId => "invalid_page_id",
                 SetupError::UnknownOperation { .. } => "unknown_operation",
                 SetupError::BadCall { .. } => "bad_call",
             },
@@ -308,6 +312,13 @@ fn setup_message(err: &SetupError) -> String {
         ),
         SetupError::InvalidBaseUrl { reason } => {
             format!("Base URL must be an http(s) address such as https://graph.facebook.com: {reason}")
+        }
+        SetupError::InvalidLoginType { got } => format!(
+            "Login Type must be auto, facebook or instagram; got {}",
+            quote_for_message(got)
+        ),
+        SetupError::InvalidPageId => {
+            "Page ID must be the Facebook Page's numeric ID (digits only), or empty to read it from the token".into()
         }
         SetupError::UnknownOperation { got } => format!(
             "Unknown operation {}; this node supports {}",

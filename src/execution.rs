@@ -19,11 +19,11 @@ use crate::clock::iso8601;
 use crate::credentials::{Credentials, RawCredentials};
 use crate::environment::{check_meta_uuid, META_UUID_VARIABLE};
 use crate::error::{CoreError, ExecutionError, SetupError, TransportError};
-use crate::operations::{self, Accepted, Context, ItemParams, OperationSpec, ParamsError, Planned, Step};
+use crate::operations::{self, Accepted, Context, Expectation, ItemParams, OperationSpec, ParamsError, Planned, Step};
 use crate::output::{ErrorReport, OutputContext, OutputItem};
 use crate::proof::AppSecretProof;
 use crate::redact::Redactor;
-use crate::request::HttpRequest;
+use crate::request::{rate_caps, HttpRequest, RateCap};
 use crate::response::{self, Reading};
 use crate::retry::{self, Decision, FailureClass, RetryPolicy, WaitAdvice};
 use serde::{Deserialize, Serialize};
@@ -143,6 +143,8 @@ pub struct Plan {
     /// Each refused item and its error; every other item has a request.
     pub refused: Vec<Refusal>,
     pub item_count: u32,
+    /// Meta's limit per rate class for the credential's login type (none after a set-up error).
+    pub rate_caps: Vec<RateCap>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -221,7 +223,7 @@ impl Execution {
         let proof = AppSecretProof::compute(&credentials.app_secret, &credentials.access_token);
         let redactor =
             Redactor::new([credentials.access_token.as_str(), credentials.app_secret.as_str(), proof.as_query_value()]);
-        let items = parsed.items.iter().map(|raw| plan_item(operation, raw, &redactor)).collect();
+        let items = parsed.items.iter().map(|raw| plan_item(operation, raw, &credentials, &redactor)).collect();
         let output = OutputContext { timestamp: parsed.started_at.clone(), proof_shown: proof.truncated() };
         let retry = RetryPolicy { max_retries: parsed.retry.max_retries.min(retry::MAX_MAX_RETRIES), ..parsed.retry };
         Execution {
@@ -250,6 +252,7 @@ impl Execution {
             setup_error: self.setup.as_ref().err().map(|error| self.report(error, None)),
             refused,
             item_count: self.items.len() as u32,
+            rate_caps: self.setup.as_ref().map_or_else(|_| Vec::new(), |setup| rate_caps(setup.credentials.login_type)),
         }
     }
 
@@ -266,9 +269,13 @@ impl Execution {
             Err(error) => return Verdict::Failed { error, usage_percent: None },
         };
         let spec = self.operation.expect("a planned item has an operation");
+        let ctx = self.context(setup);
+        let expects = planned
+            .expects(answer.step.as_ref(), &ctx)
+            .unwrap_or(Expectation { answer: spec.answer, changes: spec.changes });
         match (&answer.response, &answer.failure) {
-            (Some(response), _) => self.read_response(spec, setup, planned, answer, response),
-            (None, Some(failure)) => self.read_failure(spec, setup, answer, failure),
+            (Some(response), _) => self.read_response(expects, setup, planned, answer, response),
+            (None, Some(failure)) => self.read_failure(expects, setup, answer, failure),
             (None, None) => Verdict::Failed {
                 error: self.report(
                     &SetupError::BadCall { reason: "an answer needs a response or a failure".into() }.into(),
@@ -296,7 +303,7 @@ impl Execution {
 
     fn read_response(
         &self,
-        spec: &OperationSpec,
+        expects: Expectation,
         setup: &Setup,
         planned: &dyn Planned,
         answer: &Answer,
@@ -304,12 +311,15 @@ impl Execution {
     ) -> Verdict {
         let (advice, pressure) = response::read_headers(&response.headers);
         let usage_percent = pressure.usage_percent;
-        match response::read(response.status, &response.body, spec.answer, spec.changes, &setup.redactor) {
+        match response::read(response.status, &response.body, expects.answer, expects.changes, &setup.redactor) {
             Reading::Succeeded(success) => {
                 let now = iso8601(answer.now_ms);
                 match planned.accepted(success, answer.step.as_ref(), &now, &self.context(setup)) {
                     Accepted::Done(outputs) => Verdict::Done { outputs, usage_percent },
                     Accepted::Next { outputs, request, step } => Verdict::Next { outputs, request, step, usage_percent },
+                    Accepted::Failed(error) => {
+                        Verdict::Failed { error: self.report(&error, Some(false)), usage_percent }
+                    }
                 }
             }
             Reading::Failed { error, class } => {
@@ -320,7 +330,7 @@ impl Execution {
         }
     }
 
-    fn read_failure(&self, spec: &OperationSpec, setup: &Setup, answer: &Answer, failure: &TransportFailure) -> Verdict {
+    fn read_failure(&self, expects: Expectation, setup: &Setup, answer: &Answer, failure: &TransportFailure) -> Verdict {
         // Redact before shortening: a cut through a secret would leave its start unrecognised.
         let detail = short(&setup.redactor.clean(&failure.message));
         let code_shown = short(&setup.redactor.clean(&failure.code));
@@ -330,7 +340,7 @@ impl Execution {
                 class,
             ),
             // Nothing changes at Meta, so asking again is safe.
-            _ if !spec.changes => (
+            _ if !expects.changes => (
                 TransportError::NoAnswer { reason: format!("{detail} ({code_shown})") }.into(),
                 FailureClass::NotAccepted,
             ),
@@ -393,7 +403,12 @@ impl Execution {
     }
 }
 
-fn plan_item(operation: &OperationSpec, raw: &RawValue, redactor: &Redactor) -> Result<Box<dyn Planned>, CoreError> {
+fn plan_item(
+    operation: &OperationSpec,
+    raw: &RawValue,
+    credentials: &Credentials,
+    redactor: &Redactor,
+) -> Result<Box<dyn Planned>, CoreError> {
     let params = ItemParams::from_raw(raw).map_err(|err| match err {
         ParamsError::NotAnObject => CoreError::from(SetupError::BadCall {
             reason: "each item must be a JSON object of parameters".to_string(),
@@ -409,7 +424,7 @@ fn plan_item(operation: &OperationSpec, raw: &RawValue, redactor: &Redactor) -> 
         }
         ParamsError::Unavailable(other) => other.into(),
     })?;
-    (operation.plan)(&params).map_err(CoreError::from)
+    (operation.plan)(&params, credentials).map_err(CoreError::from)
 }
 
 
@@ -425,7 +440,9 @@ fn set_usage(verdict: &mut Verdict, usage: Option<f64>) {
 /// Error codes meaning the request never left this machine.
 const NOT_SENT_CODES: [&str; 6] = ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "EADDRNOTAVAIL"];
 /// Error codes meaning the request can never be sent as it is.
-const NEVER_SENDABLE_CODES: [&str; 4] = ["ERR_INVALID_URL", "ERR_INVALID_ARG_TYPE", "DEPTH_ZERO_SELF_SIGNED_CERT", "CERT_HAS_EXPIRED"];
+/// `ERR_BINARY_DATA`: the wrapper could not read the item's file, so nothing left.
+const NEVER_SENDABLE_CODES: [&str; 5] =
+    ["ERR_INVALID_URL", "ERR_INVALID_ARG_TYPE", "DEPTH_ZERO_SELF_SIGNED_CERT", "CERT_HAS_EXPIRED", "ERR_BINARY_DATA"];
 
 fn transport_class(code: &str) -> FailureClass {
     if NOT_SENT_CODES.contains(&code) {

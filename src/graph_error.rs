@@ -46,8 +46,57 @@ pub const HINTS: &[HintRow] = &[
         code: 10,
         subcodes: &[2534022, 2018278],
         hint: "Outside the messaging window: Instagram allows replies only within 24 hours of the \
-               person's last message to your account (up to 7 days with the HUMAN_AGENT tag). \
-               Wait until they write again.",
+               person's last message to your account. A person on your team may still answer up \
+               to 7 days after it: send with Messaging Type: Message Tag and Tag: HUMAN_AGENT (the \
+               Human Agent feature must be approved in App Review). Later than that, wait until \
+               they write again.",
+    },
+    HintRow {
+        code: 100,
+        subcodes: &[2018008],
+        hint: "Meta could not fetch the media from its URL: the address must be public https with \
+               a valid certificate, answer quickly, and serve a file within Instagram's limits \
+               (images 8 MB; audio, video and files 25 MB).",
+    },
+    HintRow {
+        code: 100,
+        subcodes: &[2018047],
+        hint: "The Media Type does not match the file at the URL: set it to what the file is \
+               (image, video, audio or file).",
+    },
+    HintRow {
+        code: 100,
+        subcodes: &[2018074],
+        hint: "Meta does not know this attachment ID for your account: it may be mistyped, \
+               uploaded by another Page or app, or older than 90 days. Upload the media again \
+               with Upload Attachment.",
+    },
+    HintRow {
+        code: 100,
+        subcodes: &[2018109],
+        hint: "The file is larger than Instagram accepts: images up to 8 MB; audio, video and \
+               files up to 25 MB. Compress it or send a link instead.",
+    },
+    HintRow {
+        code: 100,
+        subcodes: &[2018294],
+        hint: "Meta could not fetch or process the video in time (75 seconds): serve it from a \
+               faster host, make it smaller, or check that it is not corrupted.",
+    },
+    HintRow {
+        code: 100,
+        subcodes: &[2534025],
+        hint: "Meta does not accept a private reply to this comment: each comment takes one \
+               private reply, sent within 7 days of the comment (during the broadcast for live \
+               comments), on a post or reel of this account. Use the comment ID from the \
+               comments webhook.",
+    },
+    HintRow {
+        code: 100,
+        subcodes: &[2534015],
+        hint: "Meta does not accept this message content here: check that the attachment type \
+               matches the media, and that this kind of message is allowed for the recipient \
+               (private replies are documented for text).",
     },
     HintRow {
         code: 10,

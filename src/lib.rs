@@ -9,7 +9,8 @@
 //!
 //! A table of contents:
 //! - [`operations`]: the registry; one module per operation (request, answer, output)
-//! - [`fields`]: every input field (name, label, rule); [`validate`]: the rules
+//! - [`fields`]: every input field (name, label, rule); [`validate`]: the rules;
+//!   [`templates`]: quick replies, buttons and template elements
 //! - [`execution`]: one node execution: plan every item, then settle each answer
 //! - [`request`]: the HTTP request description handed to the wrapper; [`request_chunk`]:
 //!   how requests cross to it a chunk at a time
@@ -44,6 +45,7 @@ pub mod request_chunk;
 pub mod response;
 pub mod retry;
 pub mod signature;
+pub mod templates;
 pub mod validate;
 
 #[cfg(target_arch = "wasm32")]

@@ -3,7 +3,7 @@
 //! added by the credential through [`crate::proof::Authorization`], so the credential
 //! test carries it too. Every item plans its own request: nothing is shared by position.
 
-use crate::credentials::Credentials;
+use crate::credentials::{Credentials, LoginType};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -33,6 +33,52 @@ pub enum RateClass {
     Read,
 }
 
+/// Meta's documented limit for one rate class, per Instagram account: at most `calls` in
+/// any sliding window of `window_ms`. The wrapper paces each class by its cap, under the
+/// node's own limit (Messages Per Second), which every request counts against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RateCap {
+    pub rate_class: RateClass,
+    pub calls: u32,
+    pub window_ms: u32,
+}
+
+impl RateClass {
+    /// Meta's limit for this class with this login type; `None`: only the node's limit.
+    pub fn cap(self, login_type: LoginType) -> Option<RateCap> {
+        let (calls, window_ms) = match (self, login_type) {
+            // Text, links, reactions, stickers, sender actions.
+            (RateClass::Send, LoginType::Facebook) => (300, 1000),
+            (RateClass::Send, LoginType::Instagram) => (100, 1000),
+            (RateClass::Media, _) => (10, 1000),
+            (RateClass::Conversations, _) => (2, 1000),
+            (RateClass::PrivateReply, _) => (750, 3_600_000),
+            (RateClass::Read, _) => return None,
+        };
+        Some(RateCap { rate_class: self, calls, window_ms })
+    }
+
+    pub const ALL: [RateClass; 5] =
+        [RateClass::Send, RateClass::Media, RateClass::Conversations, RateClass::PrivateReply, RateClass::Read];
+}
+
+/// Every class's cap for a login type.
+pub fn rate_caps(login_type: LoginType) -> Vec<RateCap> {
+    RateClass::ALL.iter().filter_map(|class| class.cap(login_type)).collect()
+}
+
+/// Which requests of one execution the wrapper may answer with one call: the same read, or
+/// the same upload of the same bytes (compared by their SHA-256, which only the wrapper sees).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Coalesce {
+    /// Identical method, URL, query and body.
+    Request,
+    /// Identical method, URL, query and text parts, and binary parts with identical bytes.
+    Content,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HttpRequest {
@@ -45,6 +91,8 @@ pub struct HttpRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<Body>,
     pub rate_class: RateClass,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub coalesce: Option<Coalesce>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -90,6 +138,7 @@ impl HttpRequest {
             headers: Headers { content_type: Some("application/json"), accept: "application/json" },
             body: Some(Body::Json { text: body }),
             rate_class,
+            coalesce: None,
         }
     }
 
@@ -101,6 +150,7 @@ impl HttpRequest {
             headers: Headers { content_type: None, accept: "application/json" },
             body: None,
             rate_class,
+            coalesce: None,
         }
     }
 
@@ -113,7 +163,14 @@ impl HttpRequest {
             headers: Headers { content_type: None, accept: "application/json" },
             body: Some(Body::Multipart { parts }),
             rate_class,
+            coalesce: None,
         }
+    }
+
+    /// The same request, marked as one the wrapper may share within the execution.
+    pub fn coalesced(mut self, how: Coalesce) -> Self {
+        self.coalesce = Some(how);
+        self
     }
 
     /// The JSON body text, when the body is JSON.

@@ -39,6 +39,8 @@ struct Head<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     body: Option<HeadBody<'a>>,
     rate_class: crate::request::RateClass,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    coalesce: Option<crate::request::Coalesce>,
 }
 
 #[derive(Serialize, PartialEq)]
@@ -99,6 +101,7 @@ fn split(request: &HttpRequest) -> (Head<'_>, Option<&str>) {
         headers: &request.headers,
         body,
         rate_class: request.rate_class,
+        coalesce: request.coalesce,
     };
     (head, text)
 }

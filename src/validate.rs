@@ -141,8 +141,18 @@ fn igsid_from_text(field: &'static Field, text: &str) -> Result<String, InputErr
     Ok(trimmed.to_string())
 }
 
-/// Text to send: sent exactly as given, so it is checked, never altered.
-pub fn text(field: &'static Field, max_bytes: usize, value: &ParamValue) -> Result<String, InputError> {
+/// Whether a parameter was left unset (absent, null, or empty text).
+pub fn is_unset(value: &ParamValue) -> bool {
+    match value {
+        ParamValue::Missing | ParamValue::Value(Value::Null) => true,
+        ParamValue::Value(Value::String(text)) => text.trim().is_empty(),
+        _ => false,
+    }
+}
+
+/// Text to send: sent exactly as given, so it is checked, never altered. `max_chars`: where
+/// Meta also counts characters (Unicode scalar values).
+pub fn text(field: &'static Field, max_bytes: usize, max_chars: Option<usize>, value: &ParamValue) -> Result<String, InputError> {
     let value = match value {
         ParamValue::Missing | ParamValue::Value(Value::Null) => {
             return Err(invalid(field, format!("is required: enter the text to send (1 to {max_bytes} bytes)")))
@@ -195,15 +205,25 @@ pub fn text(field: &'static Field, max_bytes: usize, value: &ParamValue) -> Resu
             ),
         ));
     }
+    let chars = text.chars().count();
+    if let Some(max_chars) = max_chars.filter(|max| chars > *max) {
+        return Err(invalid(
+            field,
+            format!(
+                "is {chars} characters long; Instagram allows at most {max_chars} characters here, so \
+                 shorten it by {}",
+                chars - max_chars
+            ),
+        ));
+    }
     if text.len() > max_bytes {
         return Err(invalid(
             field,
             format!(
-                "is {} bytes long in UTF-8 ({} characters); Instagram allows at most \
+                "is {} bytes long in UTF-8 ({chars} characters); Instagram allows at most \
                  {max_bytes} bytes, so shorten it by {} bytes (emoji and accented letters \
                  take 2 to 4 bytes each)",
                 text.len(),
-                text.chars().count(),
                 text.len() - max_bytes
             ),
         ));
@@ -211,11 +231,13 @@ pub fn text(field: &'static Field, max_bytes: usize, value: &ParamValue) -> Resu
     Ok(text)
 }
 
-/// One of a fixed list of values, matched exactly (n8n's option values are exact).
-pub fn choice(field: &'static Field, values: &[&str], value: &ParamValue) -> Result<String, InputError> {
+/// One of a fixed list of values, matched exactly (n8n's option values are exact). An
+/// optional field left unset takes `default`.
+pub fn choice(field: &'static Field, values: &[&str], default: &str, value: &ParamValue) -> Result<String, InputError> {
     let allowed = || values.iter().map(|v| format!("\"{v}\"")).collect::<Vec<_>>().join(", ");
     match value {
         ParamValue::Value(Value::String(text)) if values.contains(&text.as_str()) => Ok(text.clone()),
+        ParamValue::Missing | ParamValue::Value(Value::Null) if !field.required => Ok(default.to_string()),
         ParamValue::Missing | ParamValue::Value(Value::Null) => {
             Err(invalid(field, format!("is required: choose one of {}", allowed())))
         }
@@ -326,6 +348,249 @@ pub fn field_list(field: &'static Field, default: &str, max_fields: usize, value
     Ok(names.join(","))
 }
 
+/// An ID Meta made (message, conversation, attachment): letters, digits and `_ - = . :`, so
+/// it can never change the path it is put in.
+pub fn graph_id(field: &'static Field, max_length: usize, value: &ParamValue) -> Result<String, InputError> {
+    let text = match value {
+        ParamValue::Value(Value::String(text)) => text.trim(),
+        ParamValue::Value(Value::Number(number)) => return Ok(number.to_string()),
+        ParamValue::Missing | ParamValue::Value(Value::Null) => {
+            return Err(invalid(field, "is required: use the ID Meta gave (from a webhook or an earlier step)".to_string()))
+        }
+        ParamValue::LoneSurrogate => {
+            return Err(invalid(field, "contains a broken character (an unpaired UTF-16 surrogate)".to_string()))
+        }
+        ParamValue::Value(other) => {
+            return Err(invalid(field, format!("must be the ID text Meta gave; an expression produced {}", type_name(other))))
+        }
+    };
+    if text.is_empty() {
+        return Err(invalid(field, "is empty: use the ID Meta gave (from a webhook or an earlier step)".to_string()));
+    }
+    if text.len() > max_length {
+        return Err(invalid(field, format!("is {} characters long; an ID Meta gives has at most {max_length}", text.len())));
+    }
+    if let Some((position, ch)) =
+        text.chars().enumerate().find(|(_, c)| !(c.is_ascii_alphanumeric() || "_-=.:".contains(*c)))
+    {
+        return Err(invalid(
+            field,
+            format!(
+                "must be an ID as Meta gives it (letters, digits and _ - = . : only); got {} with {} at character {}",
+                quote_for_message(text),
+                describe_char(ch),
+                position + 1
+            ),
+        ));
+    }
+    Ok(text.to_string())
+}
+
+/// A numeric ID (a post, a comment): digits only, like an IGSID.
+pub fn digits(field: &'static Field, value: &ParamValue) -> Result<String, InputError> {
+    let text = match value {
+        ParamValue::Value(Value::String(text)) => text.trim().to_string(),
+        ParamValue::Value(Value::Number(number)) => match number.as_u64() {
+            Some(n) if n <= MAX_EXACT_JS_INTEGER => n.to_string(),
+            _ => {
+                return Err(invalid(
+                    field,
+                    "arrived as a number too large for JavaScript to hold exactly; pass the ID as text".to_string(),
+                ))
+            }
+        },
+        ParamValue::Missing | ParamValue::Value(Value::Null) => {
+            return Err(invalid(field, "is required: use the numeric ID Meta gave (from a webhook)".to_string()))
+        }
+        ParamValue::LoneSurrogate => {
+            return Err(invalid(field, "contains a broken character (an unpaired UTF-16 surrogate)".to_string()))
+        }
+        ParamValue::Value(other) => {
+            return Err(invalid(field, format!("must be a numeric ID; an expression produced {}", type_name(other))))
+        }
+    };
+    if text.is_empty() {
+        return Err(invalid(field, "is empty: use the numeric ID Meta gave (from a webhook)".to_string()));
+    }
+    if !text.bytes().all(|b| b.is_ascii_digit()) || text.len() > MAX_USER_ID_DIGITS {
+        return Err(invalid(field, format!("must be a numeric ID, digits only; got {}", quote_for_message(&text))));
+    }
+    Ok(text)
+}
+
+/// A few characters of free text (a reaction: `love`, or an emoji): no spaces or controls.
+pub fn short(field: &'static Field, max_chars: usize, default: &str, value: &ParamValue) -> Result<String, InputError> {
+    let text = match value {
+        ParamValue::Missing | ParamValue::Value(Value::Null) => return Ok(default.to_string()),
+        ParamValue::Value(Value::String(text)) if text.trim().is_empty() => return Ok(default.to_string()),
+        ParamValue::Value(Value::String(text)) => text.trim(),
+        ParamValue::LoneSurrogate => {
+            return Err(invalid(field, "contains a broken character (an unpaired UTF-16 surrogate, often half an emoji)".to_string()))
+        }
+        ParamValue::Value(other) => {
+            return Err(invalid(field, format!("must be text such as {default}; an expression produced {}", type_name(other))))
+        }
+    };
+    if text.chars().count() > max_chars || text.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(invalid(
+            field,
+            format!("must be {default} or a single emoji (at most {max_chars} characters, no spaces); got {}", quote_for_message(text)),
+        ));
+    }
+    Ok(text.to_string())
+}
+
+/// A yes/no parameter: a boolean, or the text `true`/`false` an expression may give.
+pub fn boolean(field: &'static Field, default: bool, value: &ParamValue) -> Result<bool, InputError> {
+    match value {
+        ParamValue::Missing | ParamValue::Value(Value::Null) => Ok(default),
+        ParamValue::Value(Value::Bool(flag)) => Ok(*flag),
+        ParamValue::Value(Value::String(text)) if text.trim() == "true" => Ok(true),
+        ParamValue::Value(Value::String(text)) if text.trim() == "false" => Ok(false),
+        ParamValue::Value(other) => Err(invalid(field, format!("must be true or false; an expression produced {}", type_name(other)))),
+        ParamValue::LoneSurrogate => Err(invalid(field, "must be true or false".to_string())),
+    }
+}
+
+/// A whole number from `min` to `max`.
+pub fn integer(field: &'static Field, min: u64, max: u64, default: u64, value: &ParamValue) -> Result<u64, InputError> {
+    let number = match value {
+        ParamValue::Missing | ParamValue::Value(Value::Null) => return Ok(default),
+        ParamValue::Value(Value::Number(number)) => number.as_f64(),
+        ParamValue::Value(Value::String(text)) => text.trim().parse::<f64>().ok(),
+        _ => None,
+    };
+    match number {
+        Some(n) if n.fract() == 0.0 && n >= min as f64 && n <= max as f64 => Ok(n as u64),
+        _ => Err(invalid(field, format!("must be a whole number from {min} to {max}"))),
+    }
+}
+
+/// Between `min` and `max` absolute https URLs: a list, or text with one per line.
+pub fn url_list(field: &'static Field, min: usize, max: usize, max_length: usize, value: &ParamValue) -> Result<Vec<String>, InputError> {
+    let entries: Vec<Value> = match value {
+        ParamValue::Value(Value::Array(list)) => list.clone(),
+        ParamValue::Value(Value::String(text)) => {
+            text.lines().map(str::trim).filter(|line| !line.is_empty()).map(|line| Value::String(line.into())).collect()
+        }
+        ParamValue::Missing | ParamValue::Value(Value::Null) => Vec::new(),
+        ParamValue::LoneSurrogate => {
+            return Err(invalid(field, "contains a broken character (an unpaired UTF-16 surrogate)".to_string()))
+        }
+        ParamValue::Value(other) => {
+            return Err(invalid(field, format!("must be a list of https URLs, or one per line; an expression produced {}", type_name(other))))
+        }
+    };
+    if entries.len() < min || entries.len() > max {
+        return Err(invalid(field, format!("must hold {min} to {max} image URLs; got {}", entries.len())));
+    }
+    entries
+        .iter()
+        .enumerate()
+        .map(|(index, entry)| {
+            https_url(field, max_length, &ParamValue::Value(entry.clone())).map_err(|err| match err {
+                InputError::InvalidField { field, problem } => {
+                    InputError::InvalidField { field, problem: format!("(URL {}) {problem}", index + 1) }
+                }
+                other => other,
+            })
+        })
+        .collect()
+}
+
+/// The longest file name sent with an upload, in UTF-8 bytes (what file systems allow).
+pub const MAX_FILE_NAME_BYTES: usize = 255;
+
+/// A file from the input item's binary data, as the wrapper describes it (the bytes stay in
+/// the wrapper): which property, its MIME type, file name and size.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BinaryFile {
+    pub property: String,
+    pub mime_type: String,
+    pub file_name: String,
+    pub size: u64,
+    /// The media type Meta knows the file as: image, audio, video or file.
+    pub media_type: &'static str,
+}
+
+/// `value`: the wrapper's description of the file (`{property, mimeType, fileName, size}`, or
+/// `{property, missing: true}`); anything else reads as no file in `default_property`.
+pub fn binary(
+    field: &'static Field,
+    formats: &[crate::fields::BinaryFormat],
+    default_property: &str,
+    value: &ParamValue,
+) -> Result<BinaryFile, InputError> {
+    #[derive(serde::Deserialize, Default)]
+    #[serde(default, rename_all = "camelCase")]
+    struct Described {
+        property: String,
+        mime_type: Option<String>,
+        file_name: Option<String>,
+        size: Option<u64>,
+        missing: bool,
+    }
+    let described: Described = match value {
+        ParamValue::Value(value @ Value::Object(_)) => serde_json::from_value(value.clone()).unwrap_or_default(),
+        _ => Described { property: default_property.into(), missing: true, ..Described::default() },
+    };
+    let property = described.property;
+    if described.missing {
+        return Err(invalid(
+            field,
+            format!(
+                "{} holds no file on this item: read or download the file in an earlier node, or name the field it is in",
+                quote_for_message(&property)
+            ),
+        ));
+    }
+    let mime_type = described.mime_type.unwrap_or_default().split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    let accepted = || {
+        let mut names: Vec<&str> = formats.iter().map(|f| f.mime_type).collect();
+        names.dedup();
+        names.join(", ")
+    };
+    let Some(format) = formats.iter().find(|format| format.mime_type == mime_type) else {
+        return Err(invalid(
+            field,
+            format!(
+                "{} is a file of type {}, which Instagram does not accept; it accepts {}",
+                quote_for_message(&property),
+                quote_for_message(&mime_type),
+                accepted()
+            ),
+        ));
+    };
+    let size = described.size.unwrap_or(0);
+    if size > format.max_bytes {
+        return Err(invalid(
+            field,
+            format!(
+                "{} is {size} bytes; Instagram accepts {} files up to {} bytes ({} MB), so it was not uploaded",
+                quote_for_message(&property),
+                format.mime_type,
+                format.max_bytes,
+                format.max_bytes / (1024 * 1024)
+            ),
+        ));
+    }
+    if size == 0 {
+        return Err(invalid(field, format!("{} is an empty file", quote_for_message(&property))));
+    }
+    let file_name = described.file_name.filter(|name| !name.trim().is_empty()).unwrap_or_else(|| format!("file.{}", format.mime_type.rsplit('/').next().unwrap_or("bin")));
+    if file_name.len() > MAX_FILE_NAME_BYTES || file_name.chars().any(char::is_control) {
+        return Err(invalid(
+            field,
+            format!(
+                "has the file name {}, which cannot be sent: a file name has at most {MAX_FILE_NAME_BYTES} bytes and no \
+                 control characters (rename it, for example with the Edit Fields node)",
+                quote_for_message(&file_name)
+            ),
+        ));
+    }
+    Ok(BinaryFile { property, mime_type, file_name, size, media_type: format.media_type })
+}
+
 /// C0 controls other than tab, line feed and carriage return, DEL, and C1 controls.
 fn is_unsendable_control(ch: char) -> bool {
     ch.is_control() && !matches!(ch, '\t' | '\n' | '\r')
@@ -354,7 +619,7 @@ mod tests {
     }
 
     fn message_text(value: &ParamValue) -> Result<String, InputError> {
-        text(&MESSAGE_TEXT, 1000, value)
+        text(&MESSAGE_TEXT, 1000, None, value)
     }
 
     fn message(err: InputError) -> String {
@@ -423,10 +688,13 @@ mod tests {
 
     #[test]
     fn choice_accepts_listed_values_only() {
-        assert_eq!(choice(&MEDIA_TYPE, &["image", "video"], &v(json!("video"))).unwrap(), "video");
-        let text = message(choice(&MEDIA_TYPE, &["image", "video"], &v(json!("Image"))).unwrap_err());
+        assert_eq!(choice(&MEDIA_TYPE, &["image", "video"], "image", &v(json!("video"))).unwrap(), "video");
+        let text = message(choice(&MEDIA_TYPE, &["image", "video"], "image", &v(json!("Image"))).unwrap_err());
         assert_eq!(text, "Media Type must be one of \"image\", \"video\"; got \"Image\"");
-        assert!(message(choice(&MEDIA_TYPE, &["image"], &ParamValue::Missing).unwrap_err()).contains("is required"));
+        // An optional choice left unset takes its default; a required one is refused.
+        assert_eq!(choice(&MEDIA_TYPE, &["image"], "image", &ParamValue::Missing).unwrap(), "image");
+        let action = &crate::fields::SENDER_ACTION;
+        assert!(message(choice(action, &["typing_on"], "typing_on", &ParamValue::Missing).unwrap_err()).contains("is required"));
     }
 
     #[test]

@@ -13,7 +13,7 @@ use instagram_messaging_core::execution::{Abandoned, Answer, Execution, HttpResp
 use instagram_messaging_core::graph_error::GraphError;
 use instagram_messaging_core::operations::Step;
 use instagram_messaging_core::output::{ErrorReport, OutputItem};
-use instagram_messaging_core::request::{Body, Headers, HttpRequest, Method, Part, RateClass};
+use instagram_messaging_core::request::{Body, Coalesce, Headers, HttpRequest, Method, Part, RateClass};
 use serde_json::{json, Value};
 
 mod common;
@@ -44,6 +44,7 @@ fn request(body: Body) -> HttpRequest {
         headers: Headers { content_type: Some("application/json"), accept: "application/json" },
         body: Some(body),
         rate_class: RateClass::Send,
+        coalesce: Some(Coalesce::Request),
     }
 }
 
@@ -101,6 +102,12 @@ fn every_method_and_rate_class() -> Vec<HttpRequest> {
             samples.push(HttpRequest { method, rate_class, ..request(Body::Json { text: "{}".into() }) });
         }
     }
+    for coalesce in [None, Some(Coalesce::Request), Some(Coalesce::Content)] {
+        match coalesce {
+            None | Some(Coalesce::Request) | Some(Coalesce::Content) => {}
+        }
+        samples.push(HttpRequest { coalesce, ..request(Body::Json { text: "{}".into() }) });
+    }
     samples
 }
 
@@ -108,7 +115,7 @@ fn execution_input() -> Value {
     json!({
         "resource": "message",
         "operation": "sendMessage",
-        "credentials": {"accessToken": *TOKEN, "appSecret": *SECRET, "apiVersion": "v18.0", "baseUrl": "https://graph.facebook.com"},
+        "credentials": {"accessToken": *TOKEN, "appSecret": *SECRET, "apiVersion": "v18.0", "baseUrl": "https://graph.facebook.com", "loginType": "facebook", "pageId": "1234567890"},
         "environment": {"N8N_META_UUID": "0b7e4f3a-2c1d-4e5f-8a9b-0c1d2e3f4a5b"},
         "startedAt": "2026-01-01T00:00:00.000Z",
         "retry": {"maxRetries": 3, "retryUnknownDelivery": false},

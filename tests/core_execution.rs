@@ -840,6 +840,13 @@ const EXPECTED_HINTS: &[(i64, Option<i64>, &str)] = &[
     (100, Some(2018001), "Instagram-scoped ID (IGSID)"),
     (100, Some(2534014), "Instagram-scoped ID (IGSID)"),
     (100, Some(2534013), "not linked to the Instagram professional account"),
+    (100, Some(2018008), "could not fetch the media from its URL"),
+    (100, Some(2018047), "does not match the file at the URL"),
+    (100, Some(2018074), "does not know this attachment ID"),
+    (100, Some(2018109), "larger than Instagram accepts"),
+    (100, Some(2018294), "could not fetch or process the video"),
+    (100, Some(2534025), "one private reply"),
+    (100, Some(2534015), "does not accept this message content"),
     (190, None, "invalid or has expired"),
     (200, None, "Permission missing"),
     (551, None, "This person is unavailable"),
@@ -879,7 +886,7 @@ fn hint_190_says_the_token_is_invalid_or_expired() {
 
 #[test]
 fn hint_10_2534022_explains_the_24_hour_messaging_window() {
-    assert_hint(10, Some(2534022), &["Outside the messaging window", "24 hours", "HUMAN_AGENT"]);
+    assert_hint(10, Some(2534022), &["Outside the messaging window", "24 hours", "7 days", "Tag: HUMAN_AGENT", "App Review"]);
 }
 
 #[test]

@@ -316,7 +316,7 @@ fn get_profile_reports_meta_s_error_and_retries_a_timeout() {
 fn an_unknown_operation_names_every_supported_one() {
     let execution = start(None, "sendSmoke", json!([{"userId": USER_A}]));
     let setup = execution.plan().setup_error.expect("a setup error");
-    assert_eq!(setup.message, r#"Unknown operation "sendSmoke"; this node supports sendMessage, sendMedia, sendAction, getProfile"#);
+    assert_eq!(setup.message, r#"Unknown operation "sendSmoke"; this node supports sendMessage, sendMedia, sendImages, sendHeartSticker, sharePost, sendQuickReplies, sendGenericTemplate, sendButtonTemplate, react, unreact, sendAction, sendPrivateReply, uploadAttachment, getConversations, getMessages, getProfile"#);
     assert_eq!(setup.code, "unknown_operation");
 }
 

@@ -569,7 +569,27 @@ fn the_catalog_names_the_environment_the_limits_and_every_operation() {
     assert_eq!(get(&catalog, &["limits", "textBytes"]).as_f64(), Some(1000.0));
     let operations = Array::from(&get(&catalog, &["operations"]));
     let names: Vec<String> = operations.iter().map(|op| text(&op, &["name"])).collect();
-    assert_eq!(names, ["sendMessage", "sendMedia", "sendAction", "getProfile"]);
+    assert_eq!(
+        names,
+        [
+            "sendMessage",
+            "sendMedia",
+            "sendImages",
+            "sendHeartSticker",
+            "sharePost",
+            "sendQuickReplies",
+            "sendGenericTemplate",
+            "sendButtonTemplate",
+            "react",
+            "unreact",
+            "sendAction",
+            "sendPrivateReply",
+            "uploadAttachment",
+            "getConversations",
+            "getMessages",
+            "getProfile"
+        ]
+    );
     assert_eq!(text(&catalog, &["parameterErrorKey"]), "$error");
 }
 

@@ -11,6 +11,7 @@
 #![no_main]
 
 use instagram_messaging_core::execution::{Answer, Execution, HttpResponse, TransportFailure};
+use instagram_messaging_core::operations::Step;
 use instagram_messaging_core::proof::AppSecretProof;
 use libfuzzer_sys::fuzz_target;
 use serde_json::{json, Value};
@@ -53,9 +54,27 @@ fn check_no_leak(output: &str, secrets: &[String]) {
     }
 }
 
-/// The operations and the parameter the second part fills for each.
-const OPERATIONS: [(&str, &str); 4] =
-    [("sendMessage", "messageText"), ("sendMedia", "mediaUrl"), ("sendAction", "action"), ("getProfile", "fields")];
+/// The operations and the parameter the second part fills for each; every item also carries
+/// valid values for the other fields (`ITEM_REST`), so each operation gets past them.
+const OPERATIONS: [(&str, &str); 16] = [
+    ("sendMessage", "messageText"),
+    ("sendMedia", "mediaUrl"),
+    ("sendImages", "imageUrls"),
+    ("sendHeartSticker", "replyToMessageId"),
+    ("sharePost", "postId"),
+    ("sendQuickReplies", "quickReplies"),
+    ("sendGenericTemplate", "elements"),
+    ("sendButtonTemplate", "buttons"),
+    ("react", "reaction"),
+    ("unreact", "messageId"),
+    ("sendAction", "action"),
+    ("sendPrivateReply", "commentId"),
+    ("uploadAttachment", "binaryPropertyName"),
+    ("getConversations", "limit"),
+    ("getMessages", "conversationId"),
+    ("getProfile", "fields"),
+];
+const ITEM_REST: &str = r#""mediaType":"image","messageId":"m_1","commentId":"17858","conversationId":"c1","postId":"1790","imageUrls":"https://a.example/1.jpg\nhttps://a.example/2.jpg","quickReplies":{"values":[{"title":"A","payload":"A"}]},"buttons":[{"type":"postback","title":"A","payload":"A"}],"elements":[{"title":"T","subtitle":"S"}],"mediaSource":"binary","binaryPropertyName":{"property":"data","mimeType":"image/png","fileName":"a.png","size":10},"returnAll":true"#;
 
 fn exercise(execution: &Execution, control: &Control, parts: &[String], expected_items: Option<usize>, secrets: &[String]) {
     let plan = execution.plan();
@@ -79,10 +98,16 @@ fn exercise(execution: &Execution, control: &Control, parts: &[String], expected
             }
             Err(report) => assert_eq!(report.item.success, false),
         }
+        // A later step of a multi-step item (a page, an upload), with a carried value.
+        let step = (control.attempt & 0x08 != 0).then(|| Step {
+            number: control.attempt & 0x03,
+            emitted: (control.attempt >> 2) & 0x01,
+            carry: Some(parts[9].clone()),
+        });
         let answer = Answer {
             index: index as u32,
             attempt: control.attempt,
-            step: None,
+            step,
             response: Some(HttpResponse {
                 status: control.status,
                 headers: serde_json::from_str(&parts[6]).unwrap_or_default(),
@@ -135,9 +160,10 @@ fuzz_target!(|data: &[u8]| {
     } else {
         json!({"accessToken": token, "appSecret": secret})
     };
-    let (operation, second) = OPERATIONS[usize::from((control.attempt >> 4) as u8 % 4)];
+    let (operation, second) = OPERATIONS[usize::from((control.attempt >> 4) as u8 % 16)];
+    // The second part last: of two equal keys, the core reads the later.
     let item = format!(
-        r#"{{"userId":{},"{second}":{},"mediaType":"image"}}"#,
+        r#"{{{ITEM_REST},"userId":{},"{second}":{}}}"#,
         field(control.flag(0), &parts[1]),
         field(control.flag(1), &parts[2])
     );

@@ -39,6 +39,19 @@ export interface RequestPlan {
 	headers: { 'content-type'?: string; accept: string };
 	body?: RequestBody;
 	rateClass: RateClass;
+	/**
+	 * The wrapper may answer identical requests of one execution with one call: `request`,
+	 * the same method, URL, query and body; `content`, the same text parts and the same bytes
+	 * in each binary part (by SHA-256).
+	 */
+	coalesce?: 'request' | 'content';
+}
+
+/** Meta's limit for one rate class: at most `calls` in any sliding window of `windowMs`. */
+export interface RateCap {
+	rateClass: RateClass;
+	calls: number;
+	windowMs: number;
 }
 
 /** Where a multi-step item is; the wrapper hands it back with the step's answer. */
@@ -78,6 +91,8 @@ export interface Plan {
 	setupError?: ErrorReport;
 	refused: Refusal[];
 	itemCount: number;
+	/** Meta's limit per rate class for the credential's login type; empty after a set-up error. */
+	rateCaps: RateCap[];
 }
 
 export type PlannedRequest = { request: RequestPlan } | { refused: ErrorReport };
@@ -135,12 +150,36 @@ export type AuthorizeResult = { authorization: Authorization } | { error: { mess
 
 export type CheckedCredentials = { ok: { apiVersion: string; baseUrl: string } } | { error: { message: string; code: string } };
 
+export interface BinaryFormat {
+	mimeType: string;
+	mediaType: string;
+	maxBytes: number;
+}
+
 export type FieldRule =
 	| { kind: 'igsid' }
-	| { kind: 'text'; maxBytes: number }
+	| { kind: 'text'; maxBytes: number; maxChars: number | null }
+	| { kind: 'graphId'; maxLength: number }
+	| { kind: 'digits' }
+	| { kind: 'boolean'; default: boolean }
+	| { kind: 'integer'; min: number; max: number; default: number }
+	| { kind: 'urlList'; min: number; max: number; maxLength: number }
+	| { kind: 'quickReplies'; maxCount: number; maxTitleChars: number; maxPayloadChars: number }
+	| { kind: 'buttons'; min: number; max: number; maxTitleChars: number; maxPayloadChars: number }
+	| { kind: 'elements'; maxCount: number; maxTitleChars: number; maxSubtitleChars: number; maxButtons: number }
+	| { kind: 'binary'; formats: BinaryFormat[]; default: string }
+	| { kind: 'short'; maxChars: number; default: string }
 	| { kind: 'choice'; values: string[]; default: string }
 	| { kind: 'httpsUrl'; maxLength: number }
 	| { kind: 'fieldList'; default: string; maxFields: number };
+
+/**
+ * How the wrapper describes an input item's file to the core (the bytes stay in the
+ * wrapper): the property, its MIME type, file name and size in bytes, or that it is missing.
+ */
+export type BinaryDescription =
+	| { property: string; mimeType: string; fileName?: string; size: number }
+	| { property: string; missing: true };
 
 export interface FieldSpec {
 	name: string;
@@ -168,13 +207,16 @@ export interface Catalog {
 	nodeVersion: string;
 	resources: string[];
 	operations: OperationSpec[];
-	credentialDefaults: { apiVersion: string; baseUrl: string };
+	credentialDefaults: { apiVersion: string; baseUrl: string; loginType: string };
 	retry: { defaultMaxRetries: number; maxMaxRetries: number };
 	limits: { textBytes: number };
 	optionLabels: { retryUnknownDelivery: string; messagesPerSecond: string; maxRetries: string };
 	environment: string[];
 	relevantHeaders: string[];
 	parameterErrorKey: string;
+	rateCaps: { facebook: RateCap[]; instagram: RateCap[] };
+	loginTypes: string[];
+	binaryFormats: BinaryFormat[];
 }
 
 export interface CoreBindings {

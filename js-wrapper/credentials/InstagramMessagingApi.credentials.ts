@@ -49,6 +49,40 @@ export class InstagramMessagingApi implements ICredentialType {
 				'The App Secret of the Meta app that issued the token (App settings > Basic). Used to sign every call with appsecret_proof.',
 		},
 		{
+			displayName: 'Login Type',
+			name: 'loginType',
+			type: 'options',
+			options: [
+				{
+					name: 'Auto (From the Token)',
+					value: 'auto',
+					description: 'Instagram user tokens start with IG, Facebook Page tokens with EAA',
+				},
+				{
+					name: 'Facebook Login',
+					value: 'facebook',
+					description: 'A Page access token of the Facebook Page linked to the Instagram account (graph.facebook.com)',
+				},
+				{
+					name: 'Instagram Login',
+					value: 'instagram',
+					description: 'An Instagram user access token, no Facebook Page needed (graph.instagram.com)',
+				},
+			],
+			default: 'auto',
+			description: 'How the token was obtained; it decides the host, the paths and Meta\'s rate limits',
+		},
+		{
+			displayName: 'Page ID',
+			name: 'pageId',
+			type: 'string',
+			default: '',
+			placeholder: '104000000000000',
+			description:
+				'Facebook Login only, optional: the Facebook Page\'s ID, for uploads and conversations. Empty: the node reads it from the token once per run.',
+			displayOptions: { show: { loginType: ['auto', 'facebook'] } },
+		},
+		{
 			displayName: 'API Version',
 			name: 'apiVersion',
 			type: 'string',
@@ -59,9 +93,10 @@ export class InstagramMessagingApi implements ICredentialType {
 			displayName: 'Base URL',
 			name: 'baseUrl',
 			type: 'string',
-			default: 'https://graph.facebook.com',
+			default: '',
+			placeholder: 'https://graph.facebook.com',
 			description:
-				'https://graph.facebook.com for Facebook Login tokens, https://graph.instagram.com for Instagram Login tokens',
+				'Leave empty to use the login type\'s host (https://graph.facebook.com for Facebook Login, https://graph.instagram.com for Instagram Login). Set it only for a proxy or a test server.',
 		},
 	];
 

@@ -2,6 +2,7 @@
 //! `GET {base}/{version}/{IGSID}?fields=name,username,profile_pic`.
 
 use super::{Accepted, Context, ItemParams, OperationSpec, Planned, Step, USER};
+use crate::credentials::Credentials;
 use crate::error::InputError;
 use crate::fields::{PROFILE_FIELDS, USER_ID};
 use crate::output::{OrderedObject, OutputItem};
@@ -27,7 +28,7 @@ struct GetProfile {
     fields: String,
 }
 
-fn plan(params: &ItemParams) -> Result<Box<dyn Planned>, InputError> {
+fn plan(params: &ItemParams, _: &Credentials) -> Result<Box<dyn Planned>, InputError> {
     let user_id = USER_ID.read(params)?;
     let fields = PROFILE_FIELDS.read(params)?;
     Ok(Box::new(GetProfile { user_id, fields }))

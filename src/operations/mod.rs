@@ -4,10 +4,24 @@
 //! class. Adding an operation is a module here, one line in [`REGISTRY`], and one block
 //! in the node description (a test keeps the description in agreement with the registry).
 
+pub mod get_conversations;
+pub mod get_messages;
 pub mod get_profile;
+pub mod message;
+pub mod paging;
+pub mod react;
 pub mod send_action;
+pub mod send_button_template;
+pub mod send_generic_template;
+pub mod send_heart_sticker;
+pub mod send_images;
 pub mod send_media;
 pub mod send_message;
+pub mod send_private_reply;
+pub mod send_quick_replies;
+pub mod share_post;
+pub mod upload;
+pub mod upload_attachment;
 
 use crate::credentials::Credentials;
 use crate::error::{InputError, SetupError};
@@ -29,10 +43,11 @@ pub struct Resource {
 }
 
 pub static MESSAGE: Resource = Resource { value: "message" };
+pub static CONVERSATION: Resource = Resource { value: "conversation" };
 pub static USER: Resource = Resource { value: "user" };
 
 /// Every resource, in the order the node offers them; the first is the default.
-pub static RESOURCES: &[&Resource] = &[&MESSAGE, &USER];
+pub static RESOURCES: &[&Resource] = &[&MESSAGE, &CONVERSATION, &USER];
 
 /// Everything the core knows about one operation.
 #[derive(Serialize)]
@@ -52,11 +67,31 @@ pub struct OperationSpec {
     /// whether it happened, and the request is not sent again unless the user opts in.
     pub changes: bool,
     #[serde(skip)]
-    pub plan: fn(&ItemParams) -> Result<Box<dyn Planned>, InputError>,
+    pub plan: PlanFn,
 }
 
+/// Checks one item's parameters and plans it, or refuses it.
+pub type PlanFn = fn(&ItemParams, &Credentials) -> Result<Box<dyn Planned>, InputError>;
+
 /// Every operation, in the order the node offers them.
-pub static REGISTRY: &[&OperationSpec] = &[&send_message::SPEC, &send_media::SPEC, &send_action::SPEC, &get_profile::SPEC];
+pub static REGISTRY: &[&OperationSpec] = &[
+    &send_message::SPEC,
+    &send_media::SPEC,
+    &send_images::SPEC,
+    &send_heart_sticker::SPEC,
+    &share_post::SPEC,
+    &send_quick_replies::SPEC,
+    &send_generic_template::SPEC,
+    &send_button_template::SPEC,
+    &react::REACT,
+    &react::UNREACT,
+    &send_action::SPEC,
+    &send_private_reply::SPEC,
+    &upload_attachment::SPEC,
+    &get_conversations::SPEC,
+    &get_messages::SPEC,
+    &get_profile::SPEC,
+];
 
 /// The operation named `name`, optionally checked against its resource.
 pub fn find(resource: Option<&str>, name: &str) -> Result<&'static OperationSpec, SetupError> {
@@ -103,6 +138,16 @@ pub enum Accepted {
     Done(Vec<OutputItem>),
     /// Output items so far, and the next request to send for the same input item.
     Next { outputs: Vec<OutputItem>, request: HttpRequest, step: Step },
+    /// Meta answered with success but without what the next step needs.
+    Failed(crate::error::CoreError),
+}
+
+/// What the answer to a request must carry, and whether the request changes something at
+/// Meta (then an answer that never came leaves it unknown whether it happened).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Expectation {
+    pub answer: AnswerKind,
+    pub changes: bool,
 }
 
 /// One input item, validated and ready to send.
@@ -112,6 +157,11 @@ pub trait Planned: std::fmt::Debug {
     /// Meta's successful answer to the request of `step` (`None`: the first request).
     /// `now`: when the answer arrived (ISO-8601).
     fn accepted(&self, success: Success, step: Option<&Step>, now: &str, ctx: &Context) -> Accepted;
+    /// What the answer to the request of `step` must carry, for items whose steps differ;
+    /// `None`: what the operation declares.
+    fn expects(&self, _step: Option<&Step>, _ctx: &Context) -> Option<Expectation> {
+        None
+    }
 }
 
 /// The key under which the wrapper reports a parameter n8n could not evaluate.
@@ -166,8 +216,17 @@ impl<'a> ItemParams<'a> {
     }
 }
 
-/// A JSON object `{"recipient":{"id":…}, …}` addressed to one IGSID.
+/// Whom a message goes to: a person by IGSID, or the author of a comment (a private reply).
 #[derive(Serialize)]
-pub struct Recipient<'a> {
-    pub id: &'a str,
+pub enum Recipient<'a> {
+    #[serde(rename = "id")]
+    Id(&'a str),
+    #[serde(rename = "comment_id")]
+    Comment(&'a str),
+}
+
+impl<'a> Recipient<'a> {
+    pub fn id(id: &'a str) -> Self {
+        Recipient::Id(id)
+    }
 }

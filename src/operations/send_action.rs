@@ -2,10 +2,11 @@
 //! `POST {base}/{version}/me/messages` with `{"recipient":{"id"},"sender_action"}` and
 //! nothing else; Meta answers with `recipient_id` only.
 
+use super::message::{Extra, Sent, PATH};
 use super::{Accepted, Context, ItemParams, OperationSpec, Planned, Recipient, Step, MESSAGE};
+use crate::credentials::Credentials;
 use crate::error::InputError;
 use crate::fields::{SENDER_ACTION, USER_ID};
-use crate::output::OutputItem;
 use crate::request::{graph_url, HttpRequest, RateClass};
 use crate::response::{AnswerKind, Success};
 use serde::Serialize;
@@ -28,7 +29,7 @@ struct SendAction {
     action: String,
 }
 
-fn plan(params: &ItemParams) -> Result<Box<dyn Planned>, InputError> {
+fn plan(params: &ItemParams, _: &Credentials) -> Result<Box<dyn Planned>, InputError> {
     let user_id = USER_ID.read(params)?;
     let action = SENDER_ACTION.read(params)?;
     Ok(Box::new(SendAction { user_id, action }))
@@ -40,34 +41,23 @@ struct Body<'a> {
     sender_action: &'a str,
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Output<'a> {
-    success: bool,
-    operation: &'static str,
-    user_id: &'a str,
-    sender_action: &'a str,
-    app_secret_proof_used: &'a str,
-    timestamp: &'a str,
-    node_version: &'static str,
-}
-
 impl Planned for SendAction {
     fn request(&self, ctx: &Context) -> HttpRequest {
-        let body = Body { recipient: Recipient { id: &self.user_id }, sender_action: &self.action };
+        let body = Body { recipient: Recipient::id(&self.user_id), sender_action: &self.action };
         let text = serde_json::to_string(&body).expect("strings always serialise");
-        HttpRequest::post_json(graph_url(ctx.credentials, super::send_message::PATH), text, SPEC.rate_class)
+        HttpRequest::post_json(graph_url(ctx.credentials, PATH), text, SPEC.rate_class)
     }
 
     fn accepted(&self, _success: Success, _step: Option<&Step>, _now: &str, ctx: &Context) -> Accepted {
-        Accepted::Done(vec![OutputItem::new(&Output {
-            success: true,
+        Accepted::Done(vec![Sent {
             operation: SPEC.name,
-            user_id: &self.user_id,
-            sender_action: &self.action,
-            app_secret_proof_used: &ctx.output.proof_shown,
-            timestamp: &ctx.output.timestamp,
-            node_version: crate::NODE_VERSION,
-        })])
+            user_id: Some(&self.user_id),
+            extras: &[("senderAction", Extra::Text(&self.action))],
+            message_id: None,
+            sent_at: None,
+            options: None,
+            ctx,
+        }
+        .item()])
     }
 }

@@ -1,20 +1,20 @@
 //! Send Message: a text message to one Instagram user.
-//! `POST {base}/{version}/me/messages` with `{"recipient":{"id"},"message":{"text"}}`.
+//! `POST {base}/{version}/me/messages` with `{"recipient":{"id"},"message":{"text"}}`, and
+//! the message options (reply to, messaging type, tag) when set.
 
+use super::message::{self, Extra, MessageOptions, Sent};
 use super::{Accepted, Context, ItemParams, OperationSpec, Planned, Recipient, Step, MESSAGE};
+use crate::credentials::Credentials;
 use crate::error::InputError;
-use crate::fields::{MESSAGE_TEXT, USER_ID};
-use crate::output::OutputItem;
-use crate::request::{graph_url, HttpRequest, RateClass};
+use crate::fields::{MESSAGE_TEXT, MESSAGING_TYPE, REPLY_TO_MESSAGE_ID, TAG, USER_ID};
+use crate::request::{HttpRequest, RateClass};
 use crate::response::{AnswerKind, Success};
 use serde::Serialize;
-
-pub const PATH: &str = "me/messages";
 
 pub static SPEC: OperationSpec = OperationSpec {
     resource: &MESSAGE,
     name: "sendMessage",
-    fields: &[&USER_ID, &MESSAGE_TEXT],
+    fields: &[&USER_ID, &MESSAGE_TEXT, &REPLY_TO_MESSAGE_ID, &MESSAGING_TYPE, &TAG],
     output_fields: &[
         "success",
         "operation",
@@ -36,19 +36,15 @@ pub static SPEC: OperationSpec = OperationSpec {
 pub struct SendMessage {
     pub user_id: String,
     pub text: String,
+    pub options: MessageOptions,
 }
 
-fn plan(params: &ItemParams) -> Result<Box<dyn Planned>, InputError> {
+fn plan(params: &ItemParams, _: &Credentials) -> Result<Box<dyn Planned>, InputError> {
     // The User ID first, then the text: both must pass before anything is sent.
     let user_id = USER_ID.read(params)?;
     let text = MESSAGE_TEXT.read(params)?;
-    Ok(Box::new(SendMessage { user_id, text }))
-}
-
-#[derive(Serialize)]
-struct Body<'a> {
-    recipient: Recipient<'a>,
-    message: Message<'a>,
+    let options = MessageOptions::read(params)?;
+    Ok(Box::new(SendMessage { user_id, text, options }))
 }
 
 #[derive(Serialize)]
@@ -56,40 +52,22 @@ struct Message<'a> {
     text: &'a str,
 }
 
-/// The success item, fields in the order users read them.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Output<'a> {
-    success: bool,
-    operation: &'static str,
-    user_id: &'a str,
-    message_text: &'a str,
-    message_id: &'a str,
-    sent_at: &'a str,
-    app_secret_proof_used: &'a str,
-    timestamp: &'a str,
-    node_version: &'static str,
-}
-
 impl Planned for SendMessage {
     fn request(&self, ctx: &Context) -> HttpRequest {
-        let body = Body { recipient: Recipient { id: &self.user_id }, message: Message { text: &self.text } };
-        let text = serde_json::to_string(&body).expect("strings always serialise");
-        HttpRequest::post_json(graph_url(ctx.credentials, PATH), text, SPEC.rate_class)
+        message::send_request(ctx, &Recipient::id(&self.user_id), &Message { text: &self.text }, &self.options, SPEC.rate_class)
     }
 
     fn accepted(&self, success: Success, _step: Option<&Step>, now: &str, ctx: &Context) -> Accepted {
         let Success::MessageSent { message_id, .. } = success else { unreachable!("read as {:?}", SPEC.answer) };
-        Accepted::Done(vec![OutputItem::new(&Output {
-            success: true,
+        Accepted::Done(vec![Sent {
             operation: SPEC.name,
-            user_id: &self.user_id,
-            message_text: &self.text,
-            message_id: &message_id,
-            sent_at: now,
-            app_secret_proof_used: &ctx.output.proof_shown,
-            timestamp: &ctx.output.timestamp,
-            node_version: crate::NODE_VERSION,
-        })])
+            user_id: Some(&self.user_id),
+            extras: &[("messageText", Extra::Text(&self.text))],
+            message_id: Some(&message_id),
+            sent_at: Some(now),
+            options: Some(&self.options),
+            ctx,
+        }
+        .item()])
     }
 }

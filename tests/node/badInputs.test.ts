@@ -75,8 +75,12 @@ const itemCases: Array<[string, unknown, unknown, RegExp]> = [
 	['Message Text with a C1 control', USER_A, 'next\u0085line', /control character U\+0085/],
 ];
 
-/** [label, operation and its parameters, expected error]: the other operations' fields. */
-const operationCases: Array<[string, Record<string, unknown>, RegExp]> = [
+/** Input binary data for a case: one file on the item. */
+type Binary = Record<string, { data: string; mimeType: string; fileName?: string }>;
+const png = (bytes = 64): Binary => ({ data: { data: Buffer.alloc(bytes, 1).toString('base64'), mimeType: 'image/png', fileName: 'a.png' } });
+
+/** [label, operation and its parameters, expected error, the item's binary data]: the other operations' fields. */
+const operationCases: Array<[string, Record<string, unknown>, RegExp, Binary?]> = [
 	['Action not offered', { operation: 'sendAction', userId: USER_A, action: 'typing' }, /^Action must be one of "typing_on", "typing_off", "mark_seen"; got "typing"$/],
 	['Action in capitals', { operation: 'sendAction', userId: USER_A, action: 'MARK_SEEN' }, /^Action must be one of .*; got "MARK_SEEN"$/],
 	['Media Type not offered', { operation: 'sendMedia', userId: USER_A, mediaType: 'sticker', mediaUrl: 'https://x.example/a.png' }, /^Media Type must be one of "image", "video", "audio", "file"; got "sticker"$/],
@@ -85,11 +89,71 @@ const operationCases: Array<[string, Record<string, unknown>, RegExp]> = [
 	['Media URL with a password', { operation: 'sendMedia', userId: USER_A, mediaType: 'image', mediaUrl: 'https://u:p@x.example/a.png' }, /^Media URL must not contain a user name or password$/],
 	['Media URL with a space', { operation: 'sendMedia', userId: USER_A, mediaType: 'image', mediaUrl: 'https://x.example/a b.png' }, /^Media URL contains .*\(encode spaces as %20\)/],
 	['Media URL as an object', { operation: 'sendMedia', userId: USER_A, mediaType: 'image', mediaUrl: { url: 'https://x.example' } }, /^Media URL must be an https address .*an expression produced an object$/],
+	['Media Source not offered', { operation: 'sendMedia', userId: USER_A, mediaSource: 'ftp' }, /^Media Source must be one of "url", "binary", "attachmentId"; got "ftp"$/],
+	['Binary file missing', { operation: 'sendMedia', userId: USER_A, mediaSource: 'binary' }, /^Input Binary Field "data" holds no file on this item/],
+	['Binary file of a type Meta refuses', { operation: 'sendMedia', userId: USER_A, mediaSource: 'binary' }, /^Input Binary Field "data" is a file of type "image\/webp", which Instagram does not accept/, { data: { data: 'AAAA', mimeType: 'image/webp' } }],
+	['Binary image over 8 MB', { operation: 'sendMedia', userId: USER_A, mediaSource: 'binary' }, /^Input Binary Field "data" is 8388609 bytes; Instagram accepts image\/png files up to 8388608 bytes \(8 MB\), so it was not uploaded$/, png(8 * 1024 * 1024 + 1)],
+	['Media Type that disagrees with the file', { operation: 'sendMedia', userId: USER_A, mediaSource: 'binary', mediaType: 'video' }, /^Media Type says "video" but the file "a.png" is image \(image\/png\)/, png()],
+	['Attachment ID with a space', { operation: 'sendMedia', userId: USER_A, mediaSource: 'attachmentId', mediaType: 'image', attachmentId: '18577 7777' }, /^Attachment ID must be an ID as Meta gives it/],
+	['Image URLs, only one', { operation: 'sendImages', userId: USER_A, imageUrls: 'https://x.example/1.jpg' }, /^Image URLs must hold 2 to 10 image URLs; got 1$/],
+	['Image URLs, eleven', { operation: 'sendImages', userId: USER_A, imageUrls: Array.from({ length: 11 }, (_, i) => `https://x.example/${i}.jpg`) }, /^Image URLs must hold 2 to 10 image URLs; got 11$/],
+	['Post ID with letters', { operation: 'sharePost', userId: USER_A, postId: 'abc' }, /^Post ID must be a numeric ID, digits only; got "abc"$/],
+	['Quick replies, fourteen', { operation: 'sendQuickReplies', userId: USER_A, messageText: 'Pick', quickReplies: { values: Array.from({ length: 14 }, (_, i) => ({ title: `T${i}`, payload: `P${i}` })) } }, /^Quick Replies must hold 1 to 13 quick replies; got 14$/],
+	['Quick reply title of 21 emoji', { operation: 'sendQuickReplies', userId: USER_A, messageText: 'Pick', quickReplies: { values: [{ title: '🎉'.repeat(21), payload: 'P' }] } }, /^Quick Replies quick reply 1: Title is 21 characters long; Instagram allows at most 20/],
+	['Quick replies text over 1000 bytes', { operation: 'sendQuickReplies', userId: USER_A, messageText: 'é'.repeat(501), quickReplies: { values: [{ title: 'A', payload: 'A' }] } }, /^Message Text is 1002 bytes long/],
+	['Generic template without elements', { operation: 'sendGenericTemplate', userId: USER_A, elements: { values: [] } }, /^Elements must hold 1 to 10 elements; got 0$/],
+	['Generic template element with a title only', { operation: 'sendGenericTemplate', userId: USER_A, elements: { values: [{ title: 'T' }] } }, /^Elements element 1: besides its Title, set at least one of/],
+	['Button template text of 641 characters', { operation: 'sendButtonTemplate', userId: USER_A, messageText: 'a'.repeat(641), buttons: { values: [{ type: 'postback', title: 'A', payload: 'A' }] } }, /^Message Text is 641 characters long; Instagram allows at most 640 characters here/],
+	['Button template with four buttons', { operation: 'sendButtonTemplate', userId: USER_A, messageText: 'Hi', buttons: { values: Array.from({ length: 4 }, () => ({ type: 'postback', title: 'A', payload: 'A' })) } }, /^Buttons must hold 1 to 3 buttons; got 4$/],
+	['React to a message ID with a slash', { operation: 'react', userId: USER_A, messageId: 'm/../me' }, /^Message ID must be an ID as Meta gives it/],
+	['Reaction of two words', { operation: 'react', userId: USER_A, messageId: 'm_1', reaction: 'very good' }, /^Reaction must be love or a single emoji/],
+	['Unreact without a message ID', { operation: 'unreact', userId: USER_A, messageId: '' }, /^Message ID is empty/],
+	['Private reply to a comment ID with letters', { operation: 'sendPrivateReply', commentId: 'c-17858', messageText: 'Hi' }, /^Comment ID must be a numeric ID, digits only/],
+	['Private reply with an unknown content', { operation: 'sendPrivateReply', commentId: '17858', replyWith: 'sticker' }, /^Reply With must be one of "text", "media"; got "sticker"$/],
+	['Private reply without text', { operation: 'sendPrivateReply', commentId: '17858', replyWith: 'text', messageText: '' }, /^Message Text is empty/],
+	['Private reply media from nowhere', { operation: 'sendPrivateReply', commentId: '17858', replyWith: 'media', mediaSource: 'ftp' }, /^Media Source must be one of/],
+	['Private reply media of an unknown type', { operation: 'sendPrivateReply', commentId: '17858', replyWith: 'media', mediaType: 'gif', mediaUrl: 'https://x.example/a.gif' }, /^Media Type must be one of/],
+	['Private reply media over http', { operation: 'sendPrivateReply', commentId: '17858', replyWith: 'media', mediaType: 'image', mediaUrl: 'http://x.example/a.png' }, /^Media URL must be an absolute https address/],
+	['Private reply media file missing', { operation: 'sendPrivateReply', commentId: '17858', replyWith: 'media', mediaSource: 'binary' }, /^Input Binary Field "data" holds no file on this item/],
+	['Private reply attachment ID with a quote', { operation: 'sendPrivateReply', commentId: '17858', replyWith: 'media', mediaSource: 'attachmentId', mediaType: 'image', attachmentId: '"1857"' }, /^Attachment ID must be an ID as Meta gives it/],
+	['Upload from an attachment ID', { operation: 'uploadAttachment', mediaSource: 'attachmentId' }, /^Media Source must be one of "url", "binary"; got "attachmentId"$/],
+	['Upload of an unknown media type', { operation: 'uploadAttachment', mediaType: 'sticker', mediaUrl: 'https://x.example/a.png' }, /^Media Type must be one of/],
+	['Upload from a relative URL', { operation: 'uploadAttachment', mediaType: 'image', mediaUrl: 'a.png' }, /^Media URL must be an absolute https address/],
+	['Upload without a file', { operation: 'uploadAttachment', mediaSource: 'binary', binaryPropertyName: 'attachment' }, /^Input Binary Field "attachment" holds no file on this item/],
+	['Conversations Return All as text', { resource: 'conversation', operation: 'getConversations', returnAll: 'yes' }, /^Return All must be true or false; an expression produced text$/],
+	['Conversations Limit of 0', { resource: 'conversation', operation: 'getConversations', returnAll: false, limit: 0 }, /^Limit must be a whole number from 1 to 10000$/],
+	['Conversations for a username', { resource: 'conversation', operation: 'getConversations', userId: '@ada' }, /^User ID must be the recipient's Instagram-scoped ID/],
+	['Messages of a conversation ID with a slash', { resource: 'conversation', operation: 'getMessages', conversationId: 'c1/../me' }, /^Conversation ID must be an ID as Meta gives it/],
+	['Messages Return All as a number', { resource: 'conversation', operation: 'getMessages', conversationId: 'c1', returnAll: 1 }, /^Return All must be true or false; an expression produced a number$/],
+	['Messages Limit of 1.5', { resource: 'conversation', operation: 'getMessages', conversationId: 'c1', returnAll: false, limit: 1.5 }, /^Limit must be a whole number from 1 to 10000$/],
 	['Profile fields with a brace', { resource: 'user', operation: 'getProfile', userId: USER_A, options: { fields: 'name,{id}' } }, /^Fields must be a comma-separated list of field names/],
 	['Profile fields twice', { resource: 'user', operation: 'getProfile', userId: USER_A, options: { fields: 'name,name' } }, /^Fields lists "name" twice$/],
 	['Profile fields too many', { resource: 'user', operation: 'getProfile', userId: USER_A, options: { fields: Array.from({ length: 21 }, (_, i) => `f${i}`).join(',') } }, /^Fields lists 21 fields; at most 20 are allowed$/],
 	['Profile User ID a username', { resource: 'user', operation: 'getProfile', userId: '@ada.lovelace' }, /^User ID must be the recipient's Instagram-scoped ID/],
+	...messageOptionCases(),
 ];
+
+/** The message options, wrong, on every operation that takes them (with its other fields right). */
+function messageOptionCases(): Array<[string, Record<string, unknown>, RegExp]> {
+	const valid: Record<string, Record<string, unknown>> = {
+		sendMessage: { messageText: 'Hi' },
+		sendMedia: { mediaType: 'image', mediaUrl: 'https://x.example/a.png' },
+		sendImages: { imageUrls: 'https://x.example/1.jpg\nhttps://x.example/2.jpg' },
+		sendHeartSticker: {},
+		sharePost: { postId: '17900000000000001' },
+		sendQuickReplies: { messageText: 'Pick', quickReplies: { values: [{ title: 'A', payload: 'A' }] } },
+		sendGenericTemplate: { elements: { values: [{ title: 'T', subtitle: 'S' }] } },
+		sendButtonTemplate: { messageText: 'Hi', buttons: { values: [{ type: 'postback', title: 'A', payload: 'A' }] } },
+	};
+	return Object.entries(valid).flatMap(([operation, fields]): Array<[string, Record<string, unknown>, RegExp]> => {
+		const params = (options: Record<string, unknown>) => ({ operation, userId: USER_A, ...fields, options });
+		return [
+			[`${operation}: a tag other than HUMAN_AGENT`, params({ tag: 'CONFIRMED_EVENT_UPDATE' }), /^Tag must be HUMAN_AGENT, the only message tag Instagram accepts/],
+			[`${operation}: an unknown messaging type`, params({ messagingType: 'NON_PROMOTIONAL_SUBSCRIPTION' }), /^Messaging Type must be one of "RESPONSE", "UPDATE", "MESSAGE_TAG"/],
+			[`${operation}: a reply-to ID with a space`, params({ replyToMessageId: 'm 1' }), /^Reply To Message ID must be an ID as Meta gives it/],
+		];
+	});
+}
 
 /** [label, credential overrides or environment, expected error] — one run each. */
 const setupCases: Array<[string, { credentials?: Record<string, unknown>; metaUuid?: string | null }, RegExp]> = [
@@ -172,12 +236,13 @@ describe('bad inputs: a clear error each, and nothing sent', () => {
 	const refusedFields = new Set<string>();
 
 	it(`refuses each of ${operationCases.length} bad parameters of the other operations, sending nothing`, async () => {
-		for (const [label, params, expected] of operationCases) {
+		for (const [label, params, expected, binary] of operationCases) {
 			const result = await runNode({
 				items: [{}],
 				params: { options: {}, ...params },
 				credentials: credentialsFor(meta.url),
 				continueOnFail: true,
+				...(binary ? { binary: [binary] } : {}),
 			});
 			assert.ok(result.output, `${label}: ${result.error?.message}`);
 			const [item] = result.output[0].map((o) => o.json);
@@ -199,7 +264,8 @@ describe('bad inputs: a clear error each, and nothing sent', () => {
 		const declared = CATALOG.operations.flatMap((op) => op.fields.map((field) => `${op.name}.${field.name}`));
 		const untested = declared.filter((field) => !refusedFields.has(field) && !field.endsWith('.userId'));
 		assert.deepEqual(untested, [], 'fields no bad input reaches');
-		// User ID is shared by every operation; its rules are the sendMessage catalogue's.
+		// User ID is shared by the operations; its rules are the sendMessage catalogue's.
 		assert.ok(refusedFields.has('sendMessage.userId') && refusedFields.has('getProfile.userId'));
+		assert.ok(refusedFields.has('getConversations.userId'), 'the optional User ID filter too');
 	});
 });

@@ -35,15 +35,21 @@ describe('Instagram Messaging API credential', () => {
 		await meta.close();
 	});
 
-	it('has the token and app secret as password fields, with version and base URL defaults', () => {
+	it('has the token and app secret as password fields, a login type that decides the host, and version and base URL defaults', () => {
 		const credential = loadCredential();
 		assert.equal(credential.name, 'instagramMessagingApi');
 		const byName = Object.fromEntries(credential.properties.map((p) => [p.name, p]));
-		assert.deepEqual(Object.keys(byName), ['accessToken', 'appSecret', 'apiVersion', 'baseUrl']);
+		assert.deepEqual(Object.keys(byName), ['accessToken', 'appSecret', 'loginType', 'pageId', 'apiVersion', 'baseUrl']);
 		assert.equal(byName.accessToken.typeOptions?.password, true);
 		assert.equal(byName.appSecret.typeOptions?.password, true);
 		assert.equal(byName.apiVersion.default, 'v18.0');
-		assert.equal(byName.baseUrl.default, 'https://graph.facebook.com');
+		assert.equal(byName.baseUrl.default, '', "empty: the login type's host");
+		assert.deepEqual(
+			(byName.loginType.options as Array<{ value: string }>).map((o) => o.value),
+			['auto', 'facebook', 'instagram'],
+		);
+		assert.equal(byName.loginType.default, 'auto');
+		assert.deepEqual(byName.pageId.displayOptions, { show: { loginType: ['auto', 'facebook'] } });
 	});
 
 	it('adds the Bearer header and the appsecret_proof, and resolves the test request to {base}/{version}/me', async () => {
@@ -57,7 +63,7 @@ describe('Instagram Messaging API credential', () => {
 		assert.equal(options.url, '/me');
 		const answer = await get(options);
 		assert.equal(answer.status, 200);
-		assert.equal(JSON.parse(answer.body).name, 'Imitation Business');
+		assert.equal(JSON.parse(answer.body).name, 'Imitation Shop');
 	});
 
 	it('keeps absolute request URLs and existing query parameters', async () => {

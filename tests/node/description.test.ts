@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import type { Catalog } from '../../js-wrapper/bridge/types';
+import type { Catalog, FieldSpec } from '../../js-wrapper/bridge/types';
 import { loadCredential, loadNode } from '../support/nodeHarness';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -37,10 +37,11 @@ describe('Instagram node description', () => {
 		assert.equal(description.usableAsTool, true);
 	});
 
-	it('offers the resources the core declares, message first and the default', () => {
+	it('offers the resources the core declares, message the default', () => {
 		const resource = properties.find((p) => p.name === 'resource')!;
-		assert.deepEqual(optionValues(resource), ['message', 'user']);
-		assert.deepEqual(CATALOG.resources, ['message', 'user']);
+		assert.deepEqual(optionValues(resource), ['conversation', 'message', 'user']);
+		assert.deepEqual(CATALOG.resources, ['message', 'conversation', 'user']);
+		assert.equal(resource.default, CATALOG.resources[0]);
 		assert.equal(resource.default, 'message');
 	});
 
@@ -57,30 +58,76 @@ describe('Instagram node description', () => {
 			}
 		}
 		assert.deepEqual(offered.sort(), CATALOG.operations.map((op) => op.name).sort());
-		assert.deepEqual(offered.sort(), ['getProfile', 'sendAction', 'sendMedia', 'sendMessage']);
+		assert.deepEqual(offered.sort(), [
+			'getConversations',
+			'getMessages',
+			'getProfile',
+			'react',
+			'sendAction',
+			'sendButtonTemplate',
+			'sendGenericTemplate',
+			'sendHeartSticker',
+			'sendImages',
+			'sendMedia',
+			'sendMessage',
+			'sendPrivateReply',
+			'sendQuickReplies',
+			'sharePost',
+			'unreact',
+			'uploadAttachment',
+		]);
 		const messageOperation = properties.find((p) => p.name === 'operation' && shownFor(p, 'message', ''))!;
 		assert.equal(messageOperation.default, 'sendMessage', 'a workflow saved before resources existed still sends messages');
 	});
+
+	/** Checks one property against the core's field; throws what disagrees. */
+	function agrees(property: INodeProperties, field: FieldSpec): void {
+		assert.equal(property.displayName, field.label, `${field.parameter}: label`);
+		if (field.required) assert.equal(property.required, true, `${field.parameter}: required`);
+		if (property.required && !field.required) {
+			// Required only where it is shown: for one choice of another parameter.
+			const conditions = Object.keys(property.displayOptions?.show ?? {}).filter((key) => !['resource', 'operation'].includes(key));
+			assert.ok(conditions.length > 0, `${field.parameter}: marked required but the core does not require it`);
+		}
+		const rule = field.rule;
+		if (rule.kind === 'choice') {
+			assert.deepEqual([...optionValues(property)].sort(), [...rule.values].sort(), `${field.parameter}: choices`);
+		}
+		if ('default' in rule) assert.equal(property.default, rule.default, `${field.parameter}: default`);
+		if (rule.kind === 'text') {
+			assert.match(String(property.description), new RegExp(`\\b${rule.maxBytes} bytes\\b`));
+			if (rule.maxChars !== null) assert.match(String(property.description), new RegExp(`\\b${rule.maxChars} characters\\b`));
+		}
+		if (rule.kind === 'integer') {
+			assert.equal(property.typeOptions?.minValue, rule.min, `${field.parameter}: min`);
+			assert.equal(property.typeOptions?.maxValue, rule.max, `${field.parameter}: max`);
+		}
+		if (rule.kind === 'quickReplies') assert.equal(property.typeOptions?.maxAllowedFields, rule.maxCount);
+		if (rule.kind === 'elements') assert.equal(property.typeOptions?.maxAllowedFields, rule.maxCount);
+		if (rule.kind === 'buttons') assert.equal(property.typeOptions?.maxAllowedFields, rule.max);
+	}
 
 	for (const spec of CATALOG.operations) {
 		it(`shows every field ${spec.name} reads, with the core's name, label and rule`, () => {
 			for (const field of spec.fields) {
 				const [topName, optionName] = field.parameter.split('.');
-				const top = properties.find((p) => p.name === topName && shownFor(p, spec.resource, spec.name));
-				assert.ok(top, `${spec.name}: no parameter ${topName} is shown`);
-				const property = optionName
-					? (top.options as INodeProperties[]).find((o) => o.name === optionName && shownFor(o, spec.resource, spec.name))
-					: top;
-				assert.ok(property, `${spec.name}: no option ${field.parameter}`);
-				assert.equal(property.displayName, field.label, `${field.parameter}: label`);
-				assert.equal(Boolean(property.required), field.required, `${field.parameter}: required`);
-				const rule = field.rule;
-				if (rule.kind === 'choice') {
-					assert.deepEqual([...optionValues(property)].sort(), [...rule.values].sort(), `${field.parameter}: choices`);
-					assert.equal(property.default, rule.default, `${field.parameter}: default`);
+				const tops = properties.filter((p) => p.name === topName && shownFor(p, spec.resource, spec.name));
+				assert.ok(tops.length > 0, `${spec.name}: no parameter ${topName} is shown`);
+				// Fields that share a parameter (Media Type for a URL or a file) have one property each.
+				const candidates = optionName
+					? tops.flatMap((top) => (top.options as INodeProperties[]).filter((o) => o.name === optionName && shownFor(o, spec.resource, spec.name)))
+					: tops;
+				assert.ok(candidates.length > 0, `${spec.name}: no option ${field.parameter}`);
+				const problems: string[] = [];
+				for (const property of candidates) {
+					try {
+						agrees(property, field);
+						break;
+					} catch (error) {
+						problems.push((error as Error).message);
+					}
 				}
-				if (rule.kind === 'fieldList') assert.equal(property.default, rule.default, `${field.parameter}: default`);
-				if (rule.kind === 'text') assert.match(String(property.description), new RegExp(`\\b${rule.maxBytes} bytes\\b`));
+				assert.ok(problems.length < candidates.length, `${spec.name}.${field.name}: ${problems.join(' | ')}`);
 			}
 		});
 	}
@@ -95,7 +142,11 @@ describe('Instagram node description', () => {
 		const options = properties.find((p) => p.name === 'options')!;
 		const byName = Object.fromEntries((options.options as INodeProperties[]).map((option) => [option.name, option]));
 		assert.deepEqual(
-			Object.fromEntries(Object.entries(byName).filter(([name]) => name !== 'fields').map(([name, o]) => [name, o.default])),
+			Object.fromEntries(
+				Object.entries(byName)
+					.filter(([name]) => !['fields', 'messagingType', 'replyToMessageId', 'tag'].includes(name))
+					.map(([name, o]) => [name, o.default]),
+			),
 			{ concurrency: 25, maxRetries: 3, messagesPerSecond: 100, retryUnknownDelivery: false, timeout: 30000 },
 		);
 		assert.equal(byName.maxRetries.default, CATALOG.retry.defaultMaxRetries);
@@ -111,11 +162,13 @@ describe('Instagram node description', () => {
 		assert.equal(label('maxRetries'), CATALOG.optionLabels.maxRetries);
 	});
 
-	it("gives the credential the core's defaults for API version and base URL", () => {
+	it("gives the credential the core's defaults for API version, base URL and login type", () => {
 		const credential = loadCredential();
 		const byName = Object.fromEntries(credential.properties.map((p) => [p.name, p]));
 		assert.equal(byName.apiVersion.default, CATALOG.credentialDefaults.apiVersion);
 		assert.equal(byName.baseUrl.default, CATALOG.credentialDefaults.baseUrl);
+		assert.equal(byName.loginType.default, CATALOG.credentialDefaults.loginType);
+		assert.deepEqual(optionValues(byName.loginType), CATALOG.loginTypes);
 		assert.equal(CATALOG.credentialDefaults.apiVersion, 'v18.0');
 	});
 
@@ -124,7 +177,26 @@ describe('Instagram node description', () => {
 		const { operationParameters } = require(path.resolve('dist/js-wrapper/nodes/Instagram/gather.js'));
 		assert.deepEqual(
 			operationParameters('sendMessage').map((f: { parameter: string }) => f.parameter),
-			['userId', 'messageText'],
+			['userId', 'messageText', 'options.replyToMessageId', 'options.messagingType', 'options.tag'],
+		);
+		assert.deepEqual(
+			operationParameters('sendMedia').map((f: { parameter: string }) => f.parameter),
+			[
+				'userId',
+				'mediaSource',
+				'mediaType',
+				'mediaType',
+				'mediaUrl',
+				'binaryPropertyName',
+				'attachmentId',
+				'options.replyToMessageId',
+				'options.messagingType',
+				'options.tag',
+			],
+		);
+		assert.deepEqual(
+			operationParameters('getConversations').map((f: { parameter: string }) => f.parameter),
+			['userId', 'returnAll', 'limit'],
 		);
 		assert.deepEqual(
 			operationParameters('getProfile').map((f: { parameter: string }) => f.parameter),

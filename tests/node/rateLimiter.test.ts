@@ -189,3 +189,61 @@ describe('rate limiter', () => {
 		limiter.reportUsage(Number.NaN);
 	});
 });
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { Limiters } = require(path.resolve('dist/js-wrapper/nodes/Instagram/transport/run.js'));
+
+/** The times `count` requests of `rateClass` leave at, through the node's limiters. */
+function classTimes(clock: FakeClock, limiters: { acquire(rateClass: string): Promise<{ answered(): void }> }, rateClass: string, count: number, senders = 8) {
+	return sendTimes(clock, { acquire: async () => void (await limiters.acquire(rateClass)) }, count, senders);
+}
+
+describe("rate limits per class: Meta's cap for the class, under the node's limit", () => {
+	const caps = [
+		{ rateClass: 'send', calls: 300, windowMs: 1000 },
+		{ rateClass: 'media', calls: 10, windowMs: 1000 },
+		{ rateClass: 'conversations', calls: 2, windowMs: 1000 },
+		{ rateClass: 'privateReply', calls: 750, windowMs: 3_600_000 },
+	];
+
+	it('paces the Conversations API at 2 calls in any second, though the node allows 100', async () => {
+		const clock = new FakeClock();
+		const times = await classTimes(clock, new Limiters(100, caps, clock), 'conversations', 7);
+		assert.equal(largestWindow(times, 1000 + GUARD_MS), 2);
+		assert.deepEqual(times, [0, 2, 1020, 1022, 2040, 2042, 3060]);
+	});
+
+	it('paces audio and video at 10 a second, text at the node limit below Meta\'s 300', async () => {
+		const clock = new FakeClock();
+		const limiters = new Limiters(100, caps, clock);
+		assert.equal(largestWindow(await classTimes(clock, limiters, 'media', 25), 1000 + GUARD_MS), 10);
+		const start = clock.now();
+		const text = (await classTimes(clock, limiters, 'send', 250, 50)).map((t) => t - start);
+		assert.equal(largestWindow(text, 1000 + GUARD_MS), 100, 'the node limit binds first');
+	});
+
+	it('holds the 751st private reply for the rest of the hour: a long run slows down, it does not fail', async () => {
+		const clock = new FakeClock();
+		const times = await classTimes(clock, new Limiters(0, caps, clock), 'privateReply', 752, 4);
+		assert.equal(times.length, 752);
+		assert.ok(times[749] < 2_000, `the first 750 go at once (${times[749]} ms)`);
+		assert.equal(times[750], 3_600_000 + GUARD_MS, 'the 751st waits until the first leaves the hour');
+	});
+
+	it('counts every class against the node limit, and a pause holds every class', async () => {
+		const clock = new FakeClock();
+		const limiters = new Limiters(4, caps, clock);
+		const mixed: number[] = [];
+		await clock.run(
+			Promise.all(['send', 'media', 'read', 'send', 'media', 'read', 'send', 'send'].map(async (rateClass) => {
+				await limiters.acquire(rateClass);
+				mixed.push(clock.now());
+			})),
+		);
+		assert.equal(largestWindow(mixed.sort((a, b) => a - b), 1000 + GUARD_MS), 4);
+		limiters.pauseAll(5_000);
+		const paused = clock.now();
+		const after = await classTimes(clock, limiters, 'conversations', 1);
+		assert.ok(after[0] >= paused + 5_000, 'a 429 pauses the Conversations API too');
+	});
+});

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import type {
+	INodeProperties,
 	ICredentialDataDecryptedObject,
 	IDataObject,
 	IHttpRequestOptions,
@@ -42,7 +43,7 @@ export interface CredentialUnderTest {
 	authenticate: (c: ICredentialDataDecryptedObject, o: IHttpRequestOptions) => Promise<IHttpRequestOptions>;
 	test: { request: IHttpRequestOptions };
 	name: string;
-	properties: Array<{ name: string; default: unknown; typeOptions?: { password?: boolean } }>;
+	properties: INodeProperties[];
 }
 
 export function loadCredential(packageRoot = defaultPackageRoot): CredentialUnderTest {

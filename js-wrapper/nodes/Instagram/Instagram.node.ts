@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { INSTAGRAM_CREDENTIAL_TYPE } from '../../credentials/InstagramMessagingApi.credentials';
+import { conversationFields, conversationOperations } from './descriptions/ConversationDescription';
 import { messageFields, messageOperations } from './descriptions/MessageDescription';
 import { optionsFields } from './descriptions/OptionsDescription';
 import { resourceProperty } from './descriptions/ResourceDescription';
@@ -16,7 +17,7 @@ export class Instagram implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle: '={{$parameter["resource"] + ": " + $parameter["operation"]}}',
-		description: "Send Instagram direct messages and read profiles through Meta's Graph API",
+		description: "Send Instagram direct messages, media and templates, and read conversations and profiles through Meta's Graph API",
 		defaults: {
 			name: 'Instagram',
 		},
@@ -35,8 +36,10 @@ export class Instagram implements INodeType {
 		properties: [
 			resourceProperty,
 			...messageOperations,
+			...conversationOperations,
 			...userOperations,
 			...messageFields,
+			...conversationFields,
 			...userFields,
 			...optionsFields,
 		],

@@ -39,6 +39,7 @@ export async function executeNode(ctx: IExecuteFunctions): Promise<INodeExecutio
 			{
 				concurrency: options.concurrency,
 				messagesPerSecond: options.messagesPerSecond,
+				rateCaps: plan.rateCaps ?? [],
 				timeout: options.timeout,
 				stopOnFailure: !continueOnFail,
 			},

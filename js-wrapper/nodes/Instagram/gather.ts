@@ -1,7 +1,7 @@
-import type { ICredentialsDecrypted, IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IBinaryData, ICredentialsDecrypted, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { CATALOG } from '../../bridge/generated/catalog';
-import type { ExecutionInput } from '../../bridge/types';
+import type { BinaryDescription, ExecutionInput, FieldSpec } from '../../bridge/types';
 import { INSTAGRAM_CREDENTIAL_TYPE } from '../../credentials/InstagramMessagingApi.credentials';
 import type { SendOptions } from './descriptions/OptionsDescription';
 import { DEFAULT_OPTIONS } from './descriptions/OptionsDescription';
@@ -14,8 +14,27 @@ export interface Gathered {
 }
 
 /** The n8n parameters an operation reads per item, as the core declares them. */
-export function operationParameters(operation: string): Array<{ name: string; parameter: string; required: boolean }> {
+export function operationParameters(operation: string): FieldSpec[] {
 	return CATALOG.operations.find((spec) => spec.name === operation)?.fields ?? [];
+}
+
+/**
+ * An input item's file as the core checks it: the binary field's name, MIME type, file name
+ * and size in bytes. The bytes stay here; they are read only to upload (and to recognise
+ * identical files).
+ */
+export async function describeBinary(ctx: IExecuteFunctions, itemIndex: number, property: unknown): Promise<BinaryDescription> {
+	const name = typeof property === 'string' ? property.trim() : String(property ?? '');
+	let binary: IBinaryData;
+	try {
+		binary = ctx.helpers.assertBinaryData(itemIndex, name);
+	} catch {
+		return { property: name, missing: true };
+	}
+	let size = typeof binary.bytes === 'number' ? binary.bytes : undefined;
+	if (size === undefined && binary.id) size = (await ctx.helpers.getBinaryMetadata(binary.id)).fileSize;
+	size ??= Buffer.byteLength(binary.data ?? '', 'base64');
+	return { property: name, mimeType: binary.mimeType, fileName: binary.fileName, size };
 }
 
 /**
@@ -32,9 +51,15 @@ export async function gather(ctx: IExecuteFunctions, itemCount: number): Promise
 	for (let i = 0; i < itemCount; i++) {
 		const params: IDataObject = {};
 		for (const field of fields) {
+			// Fields that share a parameter (Media Type for a URL or a file) read it once.
+			if (field.name in params) continue;
 			try {
-				// An optional field the user never set reads as null: the core applies its default.
-				params[field.name] = ctx.getNodeParameter(field.parameter, i, field.required ? undefined : null) as IDataObject[string];
+				// A field the user never set, or one hidden for this choice, reads as null: the core
+				// applies its default or says it is required.
+				const fallback = field.rule.kind === 'binary' ? field.rule.default : null;
+				const value = ctx.getNodeParameter(field.parameter, i, fallback) as IDataObject[string];
+				params[field.name] =
+					field.rule.kind === 'binary' ? ((await describeBinary(ctx, i, value)) as unknown as IDataObject) : value;
 			} catch (error) {
 				params[errorKey] = { parameter: field.name, message: (error as Error).message ?? String(error) };
 				break;

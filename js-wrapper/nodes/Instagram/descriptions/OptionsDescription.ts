@@ -1,11 +1,15 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { CATALOG } from '../../../bridge/generated/catalog';
+import { fieldProperty, rule } from './coreFields';
 
-const profileFields = CATALOG.operations
-	.find((operation) => operation.name === 'getProfile')!
-	.fields.find((field) => field.name === 'fields')!;
-const profileFieldsDefault = profileFields.rule.kind === 'fieldList' ? profileFields.rule.default : '';
+const profileFields = rule('getProfile', 'fields', 'fieldList');
+
+/** The operations that send a message to a person, which take the message options. */
+const messageSends = CATALOG.operations
+	.filter((operation) => operation.fields.some((field) => field.parameter === 'options.messagingType'))
+	.map((operation) => operation.name);
+const onMessageSends = { show: { '/operation': messageSends } };
 
 /** Execution-wide settings, read from the first item, and per-operation options. */
 export const optionsFields: INodeProperties[] = [
@@ -24,14 +28,9 @@ export const optionsFields: INodeProperties[] = [
 				default: 25,
 				description: 'How many requests may be in flight at once',
 			},
-			{
-				displayName: profileFields.label,
-				name: 'fields',
-				type: 'string',
-				default: profileFieldsDefault,
-				description: `Comma-separated profile fields to return (default ${profileFieldsDefault}); also available: follower_count, is_user_follow_business, is_business_follow_user, is_verified_user`,
-				displayOptions: { show: { '/operation': ['getProfile'] } },
-			},
+			fieldProperty('getProfile', 'fields', { show: { '/operation': ['getProfile'] } }, {
+				description: `Comma-separated profile fields to return (default ${profileFields.default}); also available: follower_count, is_user_follow_business, is_business_follow_user, is_verified_user`,
+			}),
 			// The core's default; the lint rule only recognises literal defaults.
 			// eslint-disable-next-line n8n-nodes-base/node-param-default-missing
 			{
@@ -52,6 +51,19 @@ export const optionsFields: INodeProperties[] = [
 				description:
 					'Upper limit on requests per second (0 for no limit). Meta allows about 100 per second with Instagram Login and 300 with Facebook Login; the node also slows down when Meta reports high usage.',
 			},
+			fieldProperty('sendMessage', 'messagingType', onMessageSends, {
+				type: 'options',
+				options: [
+					{ name: 'Message Tag', value: 'MESSAGE_TAG', description: 'Outside the 24-hour window, with the Tag below' },
+					{ name: 'Response', value: 'RESPONSE', description: 'An answer to a message the person sent' },
+					{ name: 'Update', value: 'UPDATE', description: 'A message you send first, within the 24-hour window' },
+				],
+				description: "Meta's messaging_type. Sender actions and reactions never carry it.",
+			}),
+			fieldProperty('sendMessage', 'replyToMessageId', onMessageSends, {
+				placeholder: 'aWdfZAG1faWQ...',
+				description: 'Quote this message of the conversation (message.mid in the webhook)',
+			}),
 			{
 				displayName: CATALOG.optionLabels.retryUnknownDelivery,
 				name: 'retryUnknownDelivery',
@@ -60,6 +72,18 @@ export const optionsFields: INodeProperties[] = [
 				description:
 					'Whether to resend after a server error or timeout that leaves delivery unknown. This may deliver a message twice (at-least-once).',
 			},
+			fieldProperty('sendMessage', 'tag', onMessageSends, {
+				type: 'options',
+				options: [
+					{
+						name: 'Human Agent',
+						value: 'HUMAN_AGENT',
+						description: "A person's reply up to 7 days after the customer's last message",
+					},
+				],
+				description:
+					'HUMAN_AGENT is the only tag Instagram accepts: it lets a person on your team answer up to 7 days after the customer wrote, and needs the Human Agent feature approved in App Review. Setting it sends the message with Messaging Type Message Tag.',
+			}),
 			{
 				displayName: 'Timeout (Ms)',
 				name: 'timeout',

@@ -7,6 +7,7 @@ export const resourceProperty: INodeProperties = {
 	type: 'options',
 	noDataExpression: true,
 	options: [
+		{ name: 'Conversation', value: 'conversation' },
 		{ name: 'Message', value: 'message' },
 		{ name: 'User', value: 'user' },
 	],

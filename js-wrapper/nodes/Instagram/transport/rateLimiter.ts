@@ -16,9 +16,10 @@ export interface Slot {
 const NO_SLOT: Slot = { answered: () => undefined };
 
 /**
- * Meta's limit, as Meta counts it: at most R calls in any sliding one-second window. The
- * limiter keeps a log of its recent calls and lets the next one go as soon as the window
- * allows, so a run starts with a full window and never waits longer than the window asks.
+ * Meta's limit, as Meta counts it: at most N calls in any sliding window (one second unless
+ * said otherwise). The limiter keeps a log of its recent calls and lets the next one go as
+ * soon as the window allows, so a run starts with a full window and never waits longer than
+ * the window asks.
  *
  * Meta counts a call when it arrives, which is a little after the limiter lets it go. A
  * guard covers the usual delay; a call that took longer than the fastest call so far left
@@ -43,18 +44,17 @@ export class RateLimiter {
 	/** When each recent call is taken to have reached Meta. */
 	private readonly recent: Array<{ at: number }> = [];
 
+	/**
+	 * `calls` per `windowMs`; no positive number of calls means no limit (only pauses).
+	 */
 	constructor(
-		private readonly perSecond: number,
+		private readonly calls: number,
 		private readonly clock: Clock = systemClock,
+		private readonly windowMs = 1000,
 	) {}
 
 	async acquire(): Promise<Slot> {
-		for (;;) {
-			const now = this.clock.now();
-			const wait = this.waitMs(now);
-			if (wait <= 0) return this.take(now);
-			await this.clock.sleep(wait);
-		}
+		return await acquireAll([this], this.clock);
 	}
 
 	/** Everyone waits: Meta throttled the app or account. */
@@ -74,8 +74,9 @@ export class RateLimiter {
 		}
 	}
 
-	private take(now: number): Slot {
-		if (!(this.perSecond > 0)) return NO_SLOT;
+	/** Records a call let go at `now`; only when `waitMs(now)` allowed it. */
+	take(now: number): Slot {
+		if (!(this.calls > 0)) return NO_SLOT;
 		const entry = { at: now };
 		this.recent.push(entry);
 		this.lastGrant = now;
@@ -90,19 +91,19 @@ export class RateLimiter {
 
 	/** How many calls one window allows, and the window's length in ms. */
 	private window(): { allowed: number; ms: number } {
-		const rate = this.perSecond / this.slowdown;
+		const rate = this.calls / this.slowdown;
 		const allowed = Math.max(1, Math.floor(rate));
 		// A fractional rate stretches the window so the average stays exact.
-		return { allowed, ms: (1000 * allowed) / rate + RateLimiter.GUARD_MS };
+		return { allowed, ms: (this.windowMs * allowed) / rate + RateLimiter.GUARD_MS };
 	}
 
 	/**
 	 * How long the next call must wait. Without a rate the log stays empty (`take` records
 	 * nothing), so only a pause can make a call wait.
 	 */
-	private waitMs(now: number): number {
+	waitMs(now: number): number {
 		const { allowed, ms } = this.window();
-		let wait = Math.max(this.pausedUntil - now, this.lastGrant + Math.min(RateLimiter.SPACING_MS, 1000 / this.perSecond) - now);
+		let wait = Math.max(this.pausedUntil - now, this.lastGrant + Math.min(RateLimiter.SPACING_MS, this.windowMs / this.calls) - now);
 		for (let i = this.recent.length - 1; i >= 0; i--) {
 			if (now - this.recent[i].at >= ms) this.recent.splice(i, 1);
 		}
@@ -112,5 +113,21 @@ export class RateLimiter {
 			wait = Math.max(wait, times[times.length - allowed] + ms - now);
 		}
 		return wait;
+	}
+}
+
+/**
+ * Waits until every limiter lets a call go at the same moment, then takes a slot in each:
+ * a request counts against the node's limit and its class's limit together.
+ */
+export async function acquireAll(limiters: RateLimiter[], clock: Clock): Promise<Slot> {
+	for (;;) {
+		const now = clock.now();
+		const wait = Math.max(0, ...limiters.map((limiter) => limiter.waitMs(now)));
+		if (wait <= 0) {
+			const slots = limiters.map((limiter) => limiter.take(now));
+			return slots.length === 1 ? slots[0] : { answered: () => slots.forEach((slot) => slot.answered()) };
+		}
+		await clock.sleep(wait);
 	}
 }

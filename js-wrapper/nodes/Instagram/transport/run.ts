@@ -1,14 +1,17 @@
 import type { ICredentialsDecrypted, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { CoreSession } from '../../../bridge/session';
-import type { ErrorReport, RateClass, RequestPlan, Step } from '../../../bridge/types';
+import type { ErrorReport, RateCap, RateClass, RequestPlan, Step } from '../../../bridge/types';
 import { perform } from './perform';
-import type { Clock } from './rateLimiter';
-import { RateLimiter, systemClock } from './rateLimiter';
+import type { Clock, Slot } from './rateLimiter';
+import { acquireAll, RateLimiter, systemClock } from './rateLimiter';
+import { SharedRequests } from './shared';
 
 export interface RunSettings {
 	concurrency: number;
 	messagesPerSecond: number;
+	/** Meta's limit per rate class, from the core's plan. */
+	rateCaps: RateCap[];
 	timeout: number;
 	/** Without Continue On Fail: start nothing new after the first failure. */
 	stopOnFailure: boolean;
@@ -20,27 +23,36 @@ export interface ItemResult {
 	error?: ErrorReport;
 }
 
-/** One limiter per rate class, each at the node's rate. */
+/**
+ * The node's limit (Messages Per Second), which every request counts against, and under it
+ * one limiter per rate class at Meta's documented limit for the class (from the core).
+ */
 export class Limiters {
+	private readonly node: RateLimiter;
 	private readonly byClass = new Map<RateClass, RateLimiter>();
 
 	constructor(
-		private readonly perSecond: number,
+		perSecond: number,
+		caps: RateCap[],
 		private readonly clock: Clock = systemClock,
-	) {}
-
-	for(rateClass: RateClass): RateLimiter {
-		let limiter = this.byClass.get(rateClass);
-		if (!limiter) {
-			limiter = new RateLimiter(this.perSecond, this.clock);
-			this.byClass.set(rateClass, limiter);
-		}
-		return limiter;
+	) {
+		this.node = new RateLimiter(perSecond, clock);
+		for (const cap of caps) this.byClass.set(cap.rateClass, new RateLimiter(cap.calls, clock, cap.windowMs));
 	}
 
-	/** Meta throttled: every class waits, since the limit that hit may be the app's. */
+	async acquire(rateClass: RateClass): Promise<Slot> {
+		const cap = this.byClass.get(rateClass);
+		return await acquireAll(cap ? [this.node, cap] : [this.node], this.clock);
+	}
+
+	/** Meta throttled: every request waits, since the limit that hit may be the app's. */
 	pauseAll(ms: number): void {
-		for (const limiter of this.byClass.values()) limiter.pauseFor(ms);
+		this.node.pauseFor(ms);
+	}
+
+	/** Meta's usage report: the node slows down as a whole. */
+	reportUsage(percent: number | null | undefined): void {
+		this.node.reportUsage(percent);
 	}
 }
 
@@ -59,7 +71,8 @@ export async function runAll(
 	clock: Clock = systemClock,
 ): Promise<Map<number, ItemResult>> {
 	const results = new Map<number, ItemResult>();
-	const limiters = new Limiters(settings.messagesPerSecond, clock);
+	const limiters = new Limiters(settings.messagesPerSecond, settings.rateCaps, clock);
+	const shared = new SharedRequests();
 	const cancelSignal = ctx.getExecutionCancelSignal?.();
 	let next = 0;
 	let stopped = false;
@@ -71,12 +84,16 @@ export async function runAll(
 		let request: RequestPlan = planned.request;
 		let step: Step | undefined;
 		for (let attempt = 1; ; attempt++) {
-			const limiter = limiters.for(request.rateClass);
-			const slot = await limiter.acquire();
-			const performed = await perform(ctx, index, request, settings.timeout, credentials);
-			slot.answered();
+			const current = request;
+			const key = await sharedKey(ctx, index, current);
+			const performed = await shared.perform(key, async () => {
+				const slot = await limiters.acquire(current.rateClass);
+				const answer = await perform(ctx, index, current, settings.timeout, credentials);
+				slot.answered();
+				return answer;
+			});
 			const verdict = session.settle({ index, attempt, step, ...performed, nowMs: clock.now(), random: Math.random() });
-			limiter.reportUsage(verdict.usagePercent);
+			limiters.reportUsage(verdict.usagePercent);
 			switch (verdict.outcome) {
 				case 'done':
 					outputs.push(...verdict.outputs);
@@ -112,4 +129,13 @@ export async function runAll(
 	const workers = Math.max(1, Math.min(settings.concurrency, indices.length));
 	await Promise.all(Array.from({ length: workers }, async () => await worker()));
 	return results;
+}
+
+/** A shareable request's identity; a file that cannot be read is not shared (the upload reports it). */
+async function sharedKey(ctx: IExecuteFunctions, index: number, request: RequestPlan): Promise<string | undefined> {
+	try {
+		return await SharedRequests.key(ctx, index, request);
+	} catch {
+		return undefined;
+	}
 }
