@@ -273,6 +273,18 @@ describe('the Send API, uploads and conversations against the Meta imitation', (
 		assert.deepEqual(calls.filter((r) => r.status !== 200).map((r) => r.outcome), [], 'no 613 from Meta');
 	});
 
+	it("shares Meta's per-account limit between executions running at once", async () => {
+		const [first, second] = await Promise.all([
+			run({ resource: 'conversation', operation: 'getConversations', returnAll: true }),
+			run({ resource: 'conversation', operation: 'getMessages', conversationId: Buffer.from('conversation:1').toString('base64url'), returnAll: true }),
+		]);
+		assert.equal(jsonOf(first).length, 60);
+		assert.equal(jsonOf(second).length, 30);
+		const calls = meta.requests.filter((r) => r.call === 'conversations' || r.call === 'messages');
+		assert.equal(calls.length, 5);
+		assert.deepEqual(calls.filter((r) => r.status !== 200).map((r) => r.outcome), [], 'no 613 from Meta');
+	});
+
 	it("reads a conversation's messages, with details for the 20 newest only", async () => {
 		const [conversation] = jsonOf(await run({ resource: 'conversation', operation: 'getConversations', returnAll: false, limit: 1 }));
 		meta.reset();

@@ -18,7 +18,7 @@ import { runAll } from './transport/run';
 export async function executeNode(ctx: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const itemCount = ctx.getInputData().length;
 	const continueOnFail = ctx.continueOnFail();
-	const { input, options, credentials } = await gather(ctx, itemCount);
+	const { input, options, credentials, account } = await gather(ctx, itemCount);
 
 	const session = await CoreSession.start(input, ctx.getNode());
 	try {
@@ -40,6 +40,7 @@ export async function executeNode(ctx: IExecuteFunctions): Promise<INodeExecutio
 				concurrency: options.concurrency,
 				messagesPerSecond: options.messagesPerSecond,
 				rateCaps: plan.rateCaps ?? [],
+				account,
 				timeout: options.timeout,
 				stopOnFailure: !continueOnFail,
 			},

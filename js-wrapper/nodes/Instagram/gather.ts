@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import type { IBinaryData, ICredentialsDecrypted, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { CATALOG } from '../../bridge/generated/catalog';
@@ -11,6 +13,8 @@ export interface Gathered {
 	input: ExecutionInput;
 	options: SendOptions;
 	credentials: ICredentialsDecrypted | undefined;
+	/** The account Meta's per-account limits count against: a hash of the token, never the token. */
+	account: string;
 }
 
 /** The n8n parameters an operation reads per item, as the core declares them. */
@@ -100,5 +104,6 @@ export async function gather(ctx: IExecuteFunctions, itemCount: number): Promise
 		},
 		options,
 		credentials,
+		account: createHash('sha256').update(`instagram-account:${String(data.accessToken ?? '')}`).digest('hex'),
 	};
 }

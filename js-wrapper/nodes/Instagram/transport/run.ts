@@ -12,6 +12,8 @@ export interface RunSettings {
 	messagesPerSecond: number;
 	/** Meta's limit per rate class, from the core's plan. */
 	rateCaps: RateCap[];
+	/** Which Instagram account the requests count against (a hash of the token), for shared limits. */
+	account?: string;
 	timeout: number;
 	/** Without Continue On Fail: start nothing new after the first failure. */
 	stopOnFailure: boolean;
@@ -24,20 +26,35 @@ export interface ItemResult {
 }
 
 /**
- * The node's limit (Messages Per Second), which every request counts against, and under it
- * one limiter per rate class at Meta's documented limit for the class (from the core).
+ * Meta's limits per class are per Instagram account, whichever node or execution calls:
+ * the limiters for one account are shared by every execution in this n8n process, so two
+ * Instagram nodes of one workflow, or two workflows running at once, stay under them
+ * together.
+ */
+const accountLimits = new Map<string, Map<RateClass, RateLimiter>>();
+
+/**
+ * The node's limit (Messages Per Second), which every request of this execution counts
+ * against, and under it one limiter per rate class at Meta's documented limit for the class
+ * (from the core), shared per account when `account` names one.
  */
 export class Limiters {
 	private readonly node: RateLimiter;
-	private readonly byClass = new Map<RateClass, RateLimiter>();
+	private readonly byClass: Map<RateClass, RateLimiter>;
 
 	constructor(
 		perSecond: number,
 		caps: RateCap[],
 		private readonly clock: Clock = systemClock,
+		account?: string,
 	) {
 		this.node = new RateLimiter(perSecond, clock);
-		for (const cap of caps) this.byClass.set(cap.rateClass, new RateLimiter(cap.calls, clock, cap.windowMs));
+		const shared = account === undefined ? undefined : accountLimits.get(account);
+		this.byClass = shared ?? new Map();
+		for (const cap of caps) {
+			if (!this.byClass.has(cap.rateClass)) this.byClass.set(cap.rateClass, new RateLimiter(cap.calls, clock, cap.windowMs));
+		}
+		if (account !== undefined && !shared) accountLimits.set(account, this.byClass);
 	}
 
 	async acquire(rateClass: RateClass): Promise<Slot> {
@@ -45,9 +62,10 @@ export class Limiters {
 		return await acquireAll(cap ? [this.node, cap] : [this.node], this.clock);
 	}
 
-	/** Meta throttled: every request waits, since the limit that hit may be the app's. */
+	/** Meta throttled: every request waits, here and in every execution on the account. */
 	pauseAll(ms: number): void {
 		this.node.pauseFor(ms);
+		for (const limiter of this.byClass.values()) limiter.pauseFor(ms);
 	}
 
 	/** Meta's usage report: the node slows down as a whole. */
@@ -71,7 +89,7 @@ export async function runAll(
 	clock: Clock = systemClock,
 ): Promise<Map<number, ItemResult>> {
 	const results = new Map<number, ItemResult>();
-	const limiters = new Limiters(settings.messagesPerSecond, settings.rateCaps, clock);
+	const limiters = new Limiters(settings.messagesPerSecond, settings.rateCaps, clock, settings.account);
 	const shared = new SharedRequests();
 	const cancelSignal = ctx.getExecutionCancelSignal?.();
 	let next = 0;
