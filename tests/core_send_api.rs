@@ -754,3 +754,19 @@ fn the_plan_carries_meta_s_limit_for_each_class_and_login_type() {
     let image = start("sendMedia", json!([{"userId": USER, "mediaType": "image", "mediaUrl": "https://a.example/a.png"}]));
     assert_eq!(request(&image, 0)["rateClass"], "send");
 }
+
+#[test]
+fn short_values_and_ids_stop_at_their_length() {
+    let react = |reaction: String| json!({"userId": USER, "messageId": "m_1", "reaction": reaction});
+    assert!(start("react", json!([react(chars('😂', 16))])).plan().refused.is_empty());
+    let message = refused("react", react(chars('😂', 17)));
+    assert!(message.starts_with("Reaction must be love or a single emoji (at most 16 characters, no spaces)"), "{message}");
+    let unreact = |id: String| json!({"userId": USER, "messageId": id});
+    assert!(start("unreact", json!([unreact(chars('a', 512))])).plan().refused.is_empty());
+    assert_eq!(refused("unreact", unreact(chars('a', 513))), "Message ID is 513 characters long; an ID Meta gives has at most 512");
+    let media = |url: String| json!({"userId": USER, "mediaType": "image", "mediaUrl": url});
+    let url_of = |length: usize| format!("https://a.example/{}", chars('a', length - "https://a.example/".len()));
+    assert!(start("sendMedia", json!([media(url_of(2048))])).plan().refused.is_empty());
+    let message = refused("sendMedia", media(url_of(2049)));
+    assert!(message.starts_with("Media URL is 2049 characters long"), "{message}");
+}
