@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Fuzzes the Rust core (fuzz/fuzz_targets/execution.rs) for a bounded time.
+# Fuzzes the Rust core for a bounded time: the node's execution (fuzz/fuzz_targets/
+# execution.rs) and the trigger's webhook (fuzz/fuzz_targets/webhook.rs).
 #
 #   scripts/fuzz.sh [seconds]      default 60
 #
@@ -33,32 +34,53 @@ else
 	export RUSTC_BOOTSTRAP=1
 fi
 
-target=execution
-corpus="fuzz/corpus/$target"
-mkdir -p "$corpus" fuzz/target
-# Seeds: 12 control bytes (status 200/429, attempt 1, flags, random), then parts split by
-# 0xFF: raw input, userId, messageText, token, secret, N8N_META_UUID, headers, body,
-# transport code, transport message.
-if [ -z "$(ls -A "$corpus")" ]; then
-	printf '\xc8\x00\x01\x08\x00\x00\x00\x00\x00\x00\xe0\x3f{"items":[{}]}\xff17841400000000001\xffHello \xf0\x9f\x98\x80\xff\xff\xff\xff{}\xff{"message_id":"mid.1"}\xffECONNRESET\xffsocket hang up' \
-		>"$corpus/seed-success"
-	printf '\xad\x01\x01\x0b\x00\x00\x00\x00\x00\x00\xe0\x3f\xff17841400000000001\xff"\\ud83d"\xff\xff\xff\xff{"Retry-After":"5"}\xff{"error":{"message":"limit","code":4}}\xffECONNREFUSED\xffrefused' \
-		>"$corpus/seed-rate-limit"
-fi
+# Two targets share the time: the node's execution (two thirds) and the trigger's webhook.
+run_target() {
+	local target="$1" seconds="$2" corpus="fuzz/corpus/$1" log="fuzz/target/fuzz-$1.log" status=0
+	mkdir -p "$corpus" fuzz/target
+	seed "$target" "$corpus"
+	echo "fuzzing $target for $seconds s (log: $log)"
+	cargo "${toolchain[@]}" fuzz run "$target" -- \
+		-max_total_time="$seconds" -print_final_stats=1 >"$log" 2>&1 || status=$?
+	tail -n 8 "$log"
+	local executions
+	executions="$(grep -E 'stat::number_of_executed_units' "$log" | tail -n 1 | grep -Eo '[0-9]+$' || true)"
+	if [ -z "$executions" ]; then
+		executions="$(grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -n 1 | grep -Eo '^#[0-9]+' | tr -d '#' || true)"
+	fi
+	echo "$target: ${executions:-unknown} executions in $seconds s"
+	if [ "$status" -ne 0 ]; then
+		echo "the fuzzer failed (exit $status); see $log and fuzz/artifacts/$target" >&2
+	fi
+	return "$status"
+}
 
-log="fuzz/target/fuzz-$target.log"
-echo "fuzzing $target for $seconds s (log: $log)"
+seed() {
+	local target="$1" corpus="$2"
+	[ -z "$(ls -A "$corpus")" ] || return 0
+	case "$target" in
+	execution)
+		# 12 control bytes (status 200/429, attempt 1, flags, random), then parts split by
+		# 0xFF: raw input, userId, messageText, token, secret, N8N_META_UUID, headers, body,
+		# transport code, transport message.
+		printf '\xc8\x00\x01\x08\x00\x00\x00\x00\x00\x00\xe0\x3f{"items":[{}]}\xff17841400000000001\xffHello \xf0\x9f\x98\x80\xff\xff\xff\xff{}\xff{"message_id":"mid.1"}\xffECONNRESET\xffsocket hang up' \
+			>"$corpus/seed-success"
+		printf '\xad\x01\x01\x0b\x00\x00\x00\x00\x00\x00\xe0\x3f\xff17841400000000001\xff"\\ud83d"\xff\xff\xff\xff{"Retry-After":"5"}\xff{"error":{"message":"limit","code":4}}\xffECONNREFUSED\xffrefused' \
+			>"$corpus/seed-rate-limit"
+		;;
+	webhook)
+		# A header (or a challenge) before 0xFF, then a body: the signed test vectors.
+		for vector in tests/webhook_vectors/*.json; do
+			{ printf 'sha256=00\xff'; cat "$vector"; } >"$corpus/seed-$(basename "$vector" .json)"
+		done
+		;;
+	esac
+}
+
+# At least a second each: libFuzzer reads -max_total_time=0 as "no limit".
+execution_seconds=$(( seconds * 2 / 3 > 0 ? seconds * 2 / 3 : 1 ))
+webhook_seconds=$(( seconds - execution_seconds > 0 ? seconds - execution_seconds : 1 ))
 status=0
-cargo "${toolchain[@]}" fuzz run "$target" -- \
-	-max_total_time="$seconds" -print_final_stats=1 >"$log" 2>&1 || status=$?
-
-tail -n 20 "$log"
-executions="$(grep -E 'stat::number_of_executed_units' "$log" | tail -n 1 | grep -Eo '[0-9]+$' || true)"
-if [ -z "$executions" ]; then
-	executions="$(grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -n 1 | grep -Eo '^#[0-9]+' | tr -d '#' || true)"
-fi
-echo "executions: ${executions:-unknown} in $seconds s"
-if [ "$status" -ne 0 ]; then
-	echo "the fuzzer failed (exit $status); see $log and fuzz/artifacts/$target" >&2
-fi
+run_target execution "$execution_seconds" || status=$?
+run_target webhook "$webhook_seconds" || status=$?
 exit "$status"

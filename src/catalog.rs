@@ -13,6 +13,9 @@ use crate::operations::{OperationSpec, Resource, PARAMETER_ERROR_KEY, REGISTRY, 
 use crate::request::{rate_caps, RateCap};
 use crate::response::RELEVANT_HEADERS;
 use crate::retry::{DEFAULT_MAX_RETRIES, MAX_MAX_RETRIES};
+use crate::webhook::handshake::MAX_CHALLENGE_CHARS;
+use crate::webhook::items::ITEM_FIELDS;
+use crate::webhook::settings::{EventChoice, DEDUP_DEFAULT_HOURS, DEDUP_MAX_KEYS, EVENT_KINDS};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -38,6 +41,21 @@ pub struct Catalog {
     pub login_types: &'static [&'static str],
     /// Binary files Meta accepts: MIME type, media type, size limit.
     pub binary_formats: &'static [BinaryFormat],
+    /// The Instagram Trigger.
+    pub trigger: TriggerCatalog,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TriggerCatalog {
+    /// The `events` choices, in order, with their defaults.
+    pub events: &'static [EventChoice],
+    /// The fields of a trigger item, in order.
+    pub item_fields: &'static [&'static str],
+    pub dedup_max_keys: usize,
+    pub dedup_default_hours: f64,
+    /// The longest `hub.challenge` echoed.
+    pub max_challenge_chars: usize,
 }
 
 #[derive(Serialize)]
@@ -99,6 +117,13 @@ pub fn catalog() -> Catalog {
         rate_caps: RateCaps { facebook: rate_caps(LoginType::Facebook), instagram: rate_caps(LoginType::Instagram) },
         login_types: &LOGIN_TYPES,
         binary_formats: BINARY_FORMATS,
+        trigger: TriggerCatalog {
+            events: EVENT_KINDS,
+            item_fields: ITEM_FIELDS,
+            dedup_max_keys: DEDUP_MAX_KEYS,
+            dedup_default_hours: DEDUP_DEFAULT_HOURS,
+            max_challenge_chars: MAX_CHALLENGE_CHARS,
+        },
     }
 }
 

@@ -20,6 +20,7 @@
 //! - [`output`]: output items and error items
 //! - [`credentials`], [`environment`], [`proof`]: the set-up and `appsecret_proof`
 //! - [`signature`]: HMAC-SHA256 verification of raw bytes (webhooks)
+//! - [`webhook`]: the Instagram Trigger: a webhook request in, the answer and the items out
 //! - [`redact`]: keeping secrets out of every string that leaves the core
 //! - [`catalog`]: everything the core declares, for the node description
 //! - `wasm`: the JavaScript boundary (compiled for wasm32 only)
@@ -47,6 +48,7 @@ pub mod retry;
 pub mod signature;
 pub mod templates;
 pub mod validate;
+pub mod webhook;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

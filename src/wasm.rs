@@ -242,6 +242,15 @@ pub fn verify_hmac_sha256(key: &[u8], message: &[u8], mac: &[u8]) -> bool {
     crate::signature::verify_hmac_sha256(key, message, mac)
 }
 
+/// The Instagram Trigger's decision on one webhook request (`WebhookDecision` in
+/// types.d.ts): `head` is `WebhookRequest`, `body` the raw bytes n8n received. A head that
+/// cannot be read is refused like any other bad request.
+#[wasm_bindgen(js_name = receiveWebhook)]
+pub fn receive_webhook(head: &JsValue, body: &[u8]) -> JsValue {
+    let request: crate::webhook::Request = serde_json::from_str(&to_json(head)).unwrap_or_default();
+    to_js(&crate::webhook::receive(&request, body))
+}
+
 /// Everything the core declares (`Catalog` in types.ts): operations, fields, defaults,
 /// limits, labels.
 #[wasm_bindgen]
