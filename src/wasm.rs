@@ -251,6 +251,28 @@ pub fn receive_webhook(head: &JsValue, body: &[u8]) -> JsValue {
     to_js(&crate::webhook::receive(&request, body))
 }
 
+/// The next step of the trigger's auto-subscription (`SubscriptionStep` in types.d.ts):
+/// `{unsubscribing, input, credentials, answers}` in, `{next: call|subscribed|unsubscribed|
+/// failed, …}` out. A credential that does not check out fails the step.
+#[wasm_bindgen(js_name = webhookSubscription)]
+pub fn webhook_subscription(step: &JsValue) -> JsValue {
+    use crate::webhook::subscription::{self, Answered, Next, SubscriptionInput};
+    #[derive(serde::Deserialize, Default)]
+    #[serde(rename_all = "camelCase", default)]
+    struct Step {
+        unsubscribing: bool,
+        input: SubscriptionInput,
+        credentials: RawCredentials,
+        answers: Vec<Answered>,
+    }
+    let step: Step = serde_json::from_str(&to_json(step)).unwrap_or_default();
+    let next = match step.credentials.check() {
+        Ok(credentials) => subscription::step(step.unsubscribing, &step.input, &credentials, &step.answers),
+        Err(err) => Next::Failed { message: crate::error::CoreError::Setup(err).message() },
+    };
+    to_js(&next)
+}
+
 /// Everything the core declares (`Catalog` in types.ts): operations, fields, defaults,
 /// limits, labels.
 #[wasm_bindgen]

@@ -217,6 +217,86 @@ export interface Catalog {
 	rateCaps: { facebook: RateCap[]; instagram: RateCap[] };
 	loginTypes: string[];
 	binaryFormats: BinaryFormat[];
+	trigger: {
+		events: EventChoice[];
+		itemFields: string[];
+		dedupMaxKeys: number;
+		dedupDefaultHours: number;
+		maxChallengeChars: number;
+	};
+}
+
+/** One webhook request to the Instagram Trigger, as the core reads it (src/webhook/mod.rs). */
+export interface WebhookRequest {
+	method: string;
+	query: Record<string, string>;
+	/** Every value of X-Hub-Signature-256. */
+	signatures: string[];
+	hasBody: boolean;
+	/** The secrets to try, by name (`appSecret`, `webhookSecret`); empty ones are skipped. */
+	secrets: Array<{ name: string; value: string }>;
+	verifyToken: string;
+	settings: { events: string[]; includeRawEvent: boolean };
+	nowMs: number;
+}
+
+/** The core's decision on one webhook request. */
+export interface WebhookDecision {
+	status: number;
+	body: string;
+	/** Why it was refused or started nothing; never a secret, the signature or the body. */
+	reason?: string;
+	/** Which secret's signature matched. */
+	matchedSecret?: string;
+	items: IDataObject[];
+	/** Each item's deduplication key. */
+	keys: string[];
+}
+
+/** What auto-subscription added (src/webhook/subscription.rs), kept in static data. */
+export interface SubscriptionRecord {
+	appId: string;
+	appFieldsAdded: string[];
+	accountEdge: string;
+	accountFieldsBefore: string[] | null;
+	accountFieldsAdded: string[];
+}
+
+export interface SubscriptionCall {
+	method: 'GET' | 'POST' | 'DELETE';
+	url: string;
+	query: Array<[string, string]>;
+	form: Array<[string, string]>;
+	/** `app`: send `authorization` as is; `credential`: the credential's own authentication. */
+	auth: 'app' | 'credential';
+	authorization?: string;
+}
+
+export interface SubscriptionStep {
+	unsubscribing: boolean;
+	input: {
+		appId: string;
+		appSecret: string;
+		callbackUrl: string;
+		verifyToken: string;
+		fields: string[];
+		record: SubscriptionRecord | null;
+	};
+	credentials: IDataObject;
+	answers: Array<{ status: number; body: string }>;
+}
+
+export type SubscriptionNext =
+	| { next: 'call'; call: SubscriptionCall }
+	| { next: 'subscribed'; record: SubscriptionRecord }
+	| { next: 'unsubscribed' }
+	| { next: 'failed'; message: string };
+
+export interface EventChoice {
+	value: string;
+	label: string;
+	metaField: string;
+	default: boolean;
 }
 
 export interface CoreBindings {
@@ -224,5 +304,7 @@ export interface CoreBindings {
 	authorize(credentials: unknown): AuthorizeResult;
 	checkCredentials(credentials: unknown): CheckedCredentials;
 	verifyHmacSha256(key: Uint8Array, message: Uint8Array, mac: Uint8Array): boolean;
+	receiveWebhook(head: WebhookRequest, body: Uint8Array): WebhookDecision;
+	webhookSubscription(step: SubscriptionStep): SubscriptionNext;
 	catalog(): Catalog;
 }

@@ -9,6 +9,7 @@
 //! - [`events`]: a delivery's entries and events, ordered by time, each with its key.
 //! - [`items`]: an event as the item the workflow gets.
 //! - [`settings`]: the events chosen, the raw-event option, the deduplication window.
+//! - [`subscription`]: auto-subscription's requests, and removing what it added.
 //!
 //! A request that fails any check gets 401 or 403 and no items: it starts no workflow.
 //! A signed body Meta could not have meant (not JSON, the wrong shape) gets 200 and no
@@ -19,6 +20,7 @@ pub mod handshake;
 pub mod items;
 pub mod settings;
 pub mod signature_header;
+pub mod subscription;
 
 use crate::output::OutputItem;
 use serde::{Deserialize, Serialize};

@@ -7,15 +7,15 @@ use serde::{Deserialize, Serialize};
 /// Every event kind, in the order the trigger offers them, with whether it is on by
 /// default. The parameter values are stored in workflows.
 pub const EVENT_KINDS: &[EventChoice] = &[
-    EventChoice { kind: EventKind::Message, value: "message", label: "Message", default: true },
-    EventChoice { kind: EventKind::Echo, value: "echo", label: "Echo (Your Own Messages)", default: false },
-    EventChoice { kind: EventKind::Reaction, value: "reaction", label: "Reaction", default: false },
-    EventChoice { kind: EventKind::Postback, value: "postback", label: "Postback", default: false },
-    EventChoice { kind: EventKind::Read, value: "read", label: "Read", default: false },
-    EventChoice { kind: EventKind::Referral, value: "referral", label: "Referral", default: false },
-    EventChoice { kind: EventKind::Comment, value: "comment", label: "Comment", default: false },
-    EventChoice { kind: EventKind::LiveComment, value: "liveComment", label: "Live Comment", default: false },
-    EventChoice { kind: EventKind::Mention, value: "mention", label: "Mention", default: false },
+    EventChoice { kind: EventKind::Message, value: "message", label: "Message", meta_field: "messages", default: true },
+    EventChoice { kind: EventKind::Echo, value: "echo", label: "Echo (Your Own Messages)", meta_field: "messages", default: false },
+    EventChoice { kind: EventKind::Reaction, value: "reaction", label: "Reaction", meta_field: "message_reactions", default: false },
+    EventChoice { kind: EventKind::Postback, value: "postback", label: "Postback", meta_field: "messaging_postbacks", default: false },
+    EventChoice { kind: EventKind::Read, value: "read", label: "Read", meta_field: "messaging_seen", default: false },
+    EventChoice { kind: EventKind::Referral, value: "referral", label: "Referral", meta_field: "messaging_referral", default: false },
+    EventChoice { kind: EventKind::Comment, value: "comment", label: "Comment", meta_field: "comments", default: false },
+    EventChoice { kind: EventKind::LiveComment, value: "liveComment", label: "Live Comment", meta_field: "live_comments", default: false },
+    EventChoice { kind: EventKind::Mention, value: "mention", label: "Mention", meta_field: "mentions", default: false },
 ];
 
 #[derive(Debug, Serialize)]
@@ -25,6 +25,8 @@ pub struct EventChoice {
     pub kind: EventKind,
     pub value: &'static str,
     pub label: &'static str,
+    /// Meta's webhook field that carries the event (what a subscription asks for).
+    pub meta_field: &'static str,
     pub default: bool,
 }
 
@@ -48,6 +50,17 @@ impl Default for TriggerSettings {
             include_raw_event: false,
         }
     }
+}
+
+/// Meta's webhook fields for the chosen events, each once, in the order of [`EVENT_KINDS`].
+pub fn meta_fields(events: &[String]) -> Vec<String> {
+    let mut fields: Vec<String> = Vec::new();
+    for choice in EVENT_KINDS.iter().filter(|choice| events.iter().any(|e| e == choice.value)) {
+        if !fields.iter().any(|f| f == choice.meta_field) {
+            fields.push(choice.meta_field.to_string());
+        }
+    }
+    fields
 }
 
 impl TriggerSettings {
