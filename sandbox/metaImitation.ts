@@ -26,6 +26,7 @@ import type { RemoteFile } from './meta/media';
 import { readProfile } from './meta/profiles';
 import type { SendCall } from './meta/sendApi';
 import { readSendCall } from './meta/sendApi';
+import { Subscriptions } from './meta/subscriptions';
 
 export type LoginType = 'facebook' | 'instagram';
 
@@ -39,6 +40,8 @@ export interface ImitationApp {
 	/** The Instagram professional account. */
 	igId?: string;
 	username?: string;
+	/** The Meta app's ID: its app token is `{appId}|{appSecret}`. */
+	appId?: string;
 }
 
 /** What the imitation does with one request to a scripted recipient. */
@@ -71,7 +74,9 @@ export type CallKind =
 	| 'conversations'
 	| 'messages'
 	| 'profile'
-	| 'me';
+	| 'me'
+	| 'appSubscriptions'
+	| 'subscribedApps';
 
 export interface RecordedRequest {
 	seq: number;
@@ -149,6 +154,8 @@ export interface MetaImitation {
 	hostFile(url: string, file: RemoteFile): void;
 	/** A comment that private replies can answer. */
 	addComment(commentId: string, comment: Comment): void;
+	/** Webhook subscriptions: the app's, the accounts', and the handshakes Meta made. */
+	subscriptions: Subscriptions;
 	reset(): void;
 	close(): Promise<void>;
 }
@@ -164,6 +171,7 @@ const PRIVATE_REPLY_WINDOW_MS = 7 * 24 * 3_600_000;
 
 interface Account {
 	app: ImitationApp;
+	appId: string;
 	loginType: LoginType;
 	pageId: string;
 	igId: string;
@@ -173,6 +181,7 @@ interface Account {
 function accountOf(app: ImitationApp): Account {
 	return {
 		app,
+		appId: app.appId ?? '1234567890123',
 		loginType: app.loginType ?? (app.accessToken.startsWith('IG') ? 'instagram' : 'facebook'),
 		pageId: app.pageId ?? '104000000000001',
 		igId: app.igId ?? '17841499000000000',
@@ -229,6 +238,7 @@ export async function startMetaImitation(options: ImitationOptions): Promise<Met
 	const media = new MediaStore();
 	const conversations = new Conversations(options.conversations?.count ?? 60, options.conversations?.messages ?? 30);
 	const comments = new Map<string, Comment>();
+	const subscriptions = new Subscriptions();
 	const repliedComments = new Set<string>();
 	let seq = 0;
 	let messageCounter = 0;
@@ -276,6 +286,8 @@ export async function startMetaImitation(options: ImitationOptions): Promise<Met
 		const authorization = req.headers.authorization ?? '';
 		const bearerToken = /^Bearer (.+)$/.exec(authorization)?.[1];
 		const account = accounts.find((candidate) => candidate.app.accessToken === bearerToken);
+		/** An app token (`{app-id}|{app-secret}`): it may manage the app's webhook subscriptions only. */
+		const appTokenOf = accounts.find((candidate) => bearerToken === `${candidate.appId}|${candidate.app.appSecret}`);
 		const record: RecordedRequest = {
 			seq: ++seq,
 			at: arrivedAt,
@@ -320,6 +332,16 @@ export async function startMetaImitation(options: ImitationOptions): Promise<Met
 		}
 		if (!bearerToken) {
 			return send(refuse(400, 2500, 'An active access token must be used to query information about the current user.', { type: 'OAuthException' }));
+		}
+		if (appTokenOf) {
+			record.tokenValid = true;
+			const app = /^([^/]+)\/subscriptions$/.exec(rest);
+			if (!app || app[1] !== appTokenOf.appId) {
+				return send(refuse(400, 100, `Unsupported ${(req.method ?? '').toLowerCase()} request with an app token: /${rest}`, { type: 'GraphMethodException', subcode: 33 }));
+			}
+			record.call = 'appSubscriptions';
+			const form = new URLSearchParams((req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded') ? raw : '');
+			return send(await subscriptions.app(req.method ?? '', app[1], query, form));
 		}
 		if (!account) return send(refuse(400, 190, 'Invalid OAuth access token - Cannot parse access token', { type: 'OAuthException' }));
 		if (query.appsecret_proof === undefined) {
@@ -398,6 +420,11 @@ export async function startMetaImitation(options: ImitationOptions): Promise<Met
 			};
 			record.attachmentId = attachment.id;
 			return send(ok({ attachment_id: attachment.id }, 'uploaded'));
+		}
+		// /{PAGE_ID}/subscribed_apps (Facebook Login), /me/subscribed_apps (Instagram Login).
+		if (edge === 'subscribed_apps' && ownNode && (facebook ? node !== account.igId : true)) {
+			record.call = 'subscribedApps';
+			return send(subscriptions.account(req.method ?? '', facebook ? account.pageId : account.igId, account.appId, query));
 		}
 		// GET /{ID}/conversations: the Conversations API, paced at its own limit.
 		if (edge === 'conversations' && ownNode) {
@@ -542,6 +569,7 @@ export async function startMetaImitation(options: ImitationOptions): Promise<Met
 		for (const window of Object.values(windows)) window.clear();
 		media.reset();
 		comments.clear();
+		subscriptions.reset();
 		repliedComments.clear();
 	}
 
@@ -580,6 +608,7 @@ export async function startMetaImitation(options: ImitationOptions): Promise<Met
 		addComment(commentId, comment) {
 			comments.set(commentId, comment);
 		},
+		subscriptions,
 		reset,
 		async close() {
 			for (const socket of sockets) socket.destroy();

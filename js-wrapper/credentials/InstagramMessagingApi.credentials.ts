@@ -83,6 +83,24 @@ export class InstagramMessagingApi implements ICredentialType {
 			displayOptions: { show: { loginType: ['auto', 'facebook'] } },
 		},
 		{
+			displayName: 'Webhook Secret',
+			name: 'webhookSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description:
+				'Instagram Trigger only, optional: a second secret Meta may sign webhooks with. With Instagram Login, Meta may sign with the Instagram app secret (App Dashboard > Instagram > API setup with Instagram login) rather than the Meta app secret; the trigger accepts either.',
+		},
+		{
+			displayName: 'App ID',
+			name: 'appId',
+			type: 'string',
+			default: '',
+			placeholder: '1234567890123',
+			description:
+				"Instagram Trigger's Auto-Subscribe only, optional: the Meta app's ID (App settings > Basic), to point the app's instagram webhook at the trigger",
+		},
+		{
 			displayName: 'API Version',
 			name: 'apiVersion',
 			type: 'string',

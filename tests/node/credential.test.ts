@@ -39,9 +39,11 @@ describe('Instagram Messaging API credential', () => {
 		const credential = loadCredential();
 		assert.equal(credential.name, 'instagramMessagingApi');
 		const byName = Object.fromEntries(credential.properties.map((p) => [p.name, p]));
-		assert.deepEqual(Object.keys(byName), ['accessToken', 'appSecret', 'loginType', 'pageId', 'apiVersion', 'baseUrl']);
+		assert.deepEqual(Object.keys(byName), ['accessToken', 'appSecret', 'loginType', 'pageId', 'webhookSecret', 'appId', 'apiVersion', 'baseUrl']);
 		assert.equal(byName.accessToken.typeOptions?.password, true);
 		assert.equal(byName.appSecret.typeOptions?.password, true);
+		assert.equal(byName.webhookSecret.typeOptions?.password, true);
+		assert.equal(byName.webhookSecret.default, '', 'optional: the trigger falls back to the App Secret');
 		assert.equal(byName.apiVersion.default, 'v18.0');
 		assert.equal(byName.baseUrl.default, '', "empty: the login type's host");
 		assert.deepEqual(

@@ -94,6 +94,7 @@ describe('the npm package', () => {
 			'dist/js-wrapper/nodes/Instagram/Instagram.node.json',
 			'dist/js-wrapper/nodes/Instagram/instagram.dark.svg',
 			'dist/js-wrapper/nodes/Instagram/instagram.svg',
+			'dist/js-wrapper/nodes/InstagramTrigger/InstagramTrigger.node.json',
 		]);
 	});
 
