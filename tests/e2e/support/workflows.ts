@@ -1,4 +1,6 @@
 // Workflow and credential JSON for n8n's import commands.
+import { readFileSync } from 'node:fs';
+
 import { PACKAGE_NAME } from './n8n';
 
 export const NODE_TYPE = `${PACKAGE_NAME}.instagram`;
@@ -95,4 +97,14 @@ export function genericNode(name: string, type: string, typeVersion: number, par
 
 export function credential(id: string, name: string, data: Record<string, string>) {
 	return { id, name, type: 'instagramMessagingApi', data };
+}
+
+/** The first JSON code block after `heading` in the README: the examples users copy are the ones tested. */
+export function readmeWorkflow(heading: string): Record<string, unknown> {
+	const readme = readFileSync('README.md', 'utf8');
+	const at = readme.indexOf(`\n${heading}\n`);
+	if (at < 0) throw new Error(`README has no "${heading}"`);
+	const block = /```json\n([\s\S]*?)\n```/.exec(readme.slice(at));
+	if (!block) throw new Error(`README has no JSON block after "${heading}"`);
+	return JSON.parse(block[1]) as Record<string, unknown>;
 }
