@@ -18,7 +18,7 @@ const mutations = [
 	{
 		bug: 'No rate limit: the limiter is never asked',
 		file: `${transport}/run.ts`,
-		from: 'const slot = await limiter.acquire();',
+		from: 'const slot = await limiters.acquire(current.rateClass);',
 		to: 'const slot = { answered: () => undefined };',
 		tests: ['sending.test.js'],
 	},

@@ -190,6 +190,35 @@ describe('rate limiter', () => {
 	});
 });
 
+describe('one call through several limiters', () => {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const { acquireAll } = require(path.resolve('dist/js-wrapper/nodes/Instagram/transport/rateLimiter.js'));
+
+	it("moves a late call later in every limiter's window, not only the first one's", async () => {
+		const clock = new FakeClock();
+		const node = new RateLimiter(2, clock);
+		const perClass = new RateLimiter(2, clock);
+		await clock.run(
+			(async () => {
+				const first = await acquireAll([node, perClass], clock); // let go at 0
+				const second = await acquireAll([node, perClass], clock); // let go at SPACING_MS
+				await clock.sleep(100 - clock.now());
+				first.answered(); // round trip 100 ms: the fastest
+				await clock.sleep(302 - clock.now());
+				second.answered(); // round trip 300 ms: it reached Meta about 200 ms late
+				await acquireAll([node, perClass], clock); // when the first call leaves the window
+			})(),
+		);
+		const window = 1000 + GUARD_MS;
+		assert.equal(clock.now(), window);
+		// The second call now counts from SPACING_MS + 200 in both logs, so each limiter holds
+		// the next call until it leaves the window.
+		const now = window + 80;
+		const expected = SPACING_MS + 200 + window - now;
+		assert.deepEqual([node.waitMs(now), perClass.waitMs(now)], [expected, expected]);
+	});
+});
+
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { Limiters } = require(path.resolve('dist/js-wrapper/nodes/Instagram/transport/run.js'));
 

@@ -126,7 +126,7 @@ export async function acquireAll(limiters: RateLimiter[], clock: Clock): Promise
 		const wait = Math.max(0, ...limiters.map((limiter) => limiter.waitMs(now)));
 		if (wait <= 0) {
 			const slots = limiters.map((limiter) => limiter.take(now));
-			return slots.length === 1 ? slots[0] : { answered: () => slots.forEach((slot) => slot.answered()) };
+			return { answered: () => slots.forEach((slot) => slot.answered()) };
 		}
 		await clock.sleep(wait);
 	}
