@@ -4,7 +4,7 @@
 # runs tiny sizes (CI does, so the benchmarks cannot rot).
 #
 #   BENCH_BASELINE=8fd642c   the earlier design to compare with (none: BENCH_BASELINE=)
-#   BENCH_ONLY=limit,throughput,fidelity,memory   parts of the n8n benchmark
+#   BENCH_ONLY=limit,throughput,fidelity,memory,trigger   parts of the n8n benchmarks
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -39,3 +39,6 @@ for (const r of rows) console.log('| ' + r.join(' | ') + ' |');
 "
 node .tmp/build/bench/core.bench.js
 node .tmp/build/bench/n8n.bench.js
+case ",${BENCH_ONLY:-trigger}," in
+  *,trigger,*) node .tmp/build/bench/trigger.bench.js ;;
+esac
