@@ -9,13 +9,8 @@ cd "$(dirname "$0")/.."
 
 step() { printf '\n=== %s ===\n' "$*"; }
 
-step "set-up: npm packages, Rust wasm tools, n8n runtimes"
-bash scripts/setup-node-deps.sh
-bash scripts/setup-rust.sh
-IFS=',' read -r -a majors <<< "${E2E_N8N_MAJORS:-2,1}"
-for major in "${majors[@]}"; do
-  bash scripts/setup-n8n.sh "$major" > /dev/null
-done
+step "set-up: npm packages, n8n runtimes, Rust wasm and test tools (side by side)"
+bash scripts/setup.sh
 # The node suite runs the node inside n8n 2.x's own execution context, on n8n's Node.
 export N8N_RUNTIME_DIR="$(bash scripts/setup-n8n.sh 2 | tail -n1)"
 
