@@ -243,6 +243,15 @@ impl CoreError {
         }
     }
 
+    /// What went wrong, in a word that stays stable for workflows and AI agents to branch
+    /// on: Meta's errors by what they mean (the hint table's reasons), the rest by [`code`](Self::code).
+    pub fn reason(&self) -> &'static str {
+        match self {
+            CoreError::Api(ApiError::Graph { graph, .. }) => graph.reason(),
+            other => other.code(),
+        }
+    }
+
     /// A short, actionable hint, where one helps.
     pub fn hint(&self) -> Option<String> {
         match self {

@@ -32,11 +32,13 @@ pub enum Class {
 pub const RATE_LIMIT_CODES: [i64; 6] = [4, 17, 32, 613, 80002, 80006];
 pub const TRANSIENT_CODES: [i64; 2] = [1, 2];
 
-/// One row of the hint table: a code, optionally narrowed to subcodes, and the hint.
+/// One row of the hint table: a code, optionally narrowed to subcodes, what it means in a
+/// word (a stable `reason` workflows and AI agents can branch on), and the hint.
 pub struct HintRow {
     pub code: i64,
     /// Empty: any subcode.
     pub subcodes: &'static [i64],
+    pub reason: &'static str,
     pub hint: &'static str,
 }
 
@@ -45,6 +47,7 @@ pub const HINTS: &[HintRow] = &[
     HintRow {
         code: 10,
         subcodes: &[2534022, 2018278],
+        reason: "outside_window",
         hint: "Outside the messaging window: Instagram allows replies only within 24 hours of the \
                person's last message to your account. A person on your team may still answer up \
                to 7 days after it: send with Messaging Type: Message Tag and Tag: HUMAN_AGENT (the \
@@ -54,6 +57,7 @@ pub const HINTS: &[HintRow] = &[
     HintRow {
         code: 100,
         subcodes: &[2018008],
+        reason: "media_unreachable",
         hint: "Meta could not fetch the media from its URL: the address must be public https with \
                a valid certificate, answer quickly, and serve a file within Instagram's limits \
                (images 8 MB; audio, video and files 25 MB).",
@@ -61,12 +65,14 @@ pub const HINTS: &[HintRow] = &[
     HintRow {
         code: 100,
         subcodes: &[2018047],
+        reason: "media_type_mismatch",
         hint: "The Media Type does not match the file at the URL: set it to what the file is \
                (image, video, audio or file).",
     },
     HintRow {
         code: 100,
         subcodes: &[2018074],
+        reason: "unknown_attachment",
         hint: "Meta does not know this attachment ID for your account: it may be mistyped, \
                uploaded by another Page or app, or older than 90 days. Upload the media again \
                with Upload Attachment.",
@@ -74,18 +80,21 @@ pub const HINTS: &[HintRow] = &[
     HintRow {
         code: 100,
         subcodes: &[2018109],
+        reason: "file_too_large",
         hint: "The file is larger than Instagram accepts: images up to 8 MB; audio, video and \
                files up to 25 MB. Compress it or send a link instead.",
     },
     HintRow {
         code: 100,
         subcodes: &[2018294],
+        reason: "media_timeout",
         hint: "Meta could not fetch or process the video in time (75 seconds): serve it from a \
                faster host, make it smaller, or check that it is not corrupted.",
     },
     HintRow {
         code: 100,
         subcodes: &[2534025],
+        reason: "comment_not_repliable",
         hint: "Meta does not accept a private reply to this comment: each comment takes one \
                private reply, sent within 7 days of the comment (during the broadcast for live \
                comments), on a post or reel of this account. Use the comment ID from the \
@@ -94,6 +103,7 @@ pub const HINTS: &[HintRow] = &[
     HintRow {
         code: 100,
         subcodes: &[2534015],
+        reason: "content_not_allowed",
         hint: "Meta does not accept this message content here: check that the attachment type \
                matches the media, and that this kind of message is allowed for the recipient \
                (private replies are documented for text).",
@@ -101,11 +111,13 @@ pub const HINTS: &[HintRow] = &[
     HintRow {
         code: 10,
         subcodes: &[2018108],
+        reason: "cannot_receive_now",
         hint: "This person cannot receive messages from your account right now.",
     },
     HintRow {
         code: 100,
         subcodes: &[2018001, 2534014],
+        reason: "no_matching_user",
         hint: "No matching user: the User ID must be the Instagram-scoped ID (IGSID) that \
                webhooks and the Conversations API give for this person, not their public \
                Instagram user ID or username.",
@@ -113,18 +125,21 @@ pub const HINTS: &[HintRow] = &[
     HintRow {
         code: 100,
         subcodes: &[2534013],
+        reason: "page_not_linked",
         hint: "The Facebook Page is not linked to the Instagram professional account: link them \
                in Meta Business Suite (Settings > Instagram accounts) and try again.",
     },
     HintRow {
         code: 190,
         subcodes: &[],
+        reason: "token_invalid",
         hint: "The access token is invalid or has expired: generate a new token and update \
                (reconnect) the Instagram credential.",
     },
     HintRow {
         code: 200,
         subcodes: &[],
+        reason: "permission_missing",
         hint: "Permission missing: the token needs instagram_manage_messages (Facebook Login) or \
                instagram_business_manage_messages (Instagram Login), the app must be live or the \
                recipient a tester, and message access must be allowed in the Instagram app's \
@@ -133,29 +148,33 @@ pub const HINTS: &[HintRow] = &[
     HintRow {
         code: 551,
         subcodes: &[],
+        reason: "person_unavailable",
         hint: "This person is unavailable: they may have blocked your account, deactivated theirs \
                or turned off messages from businesses.",
     },
     HintRow {
         code: 2018300,
         subcodes: &[],
+        reason: "thread_controlled_elsewhere",
         hint: "Another app controls this conversation (handover protocol): pass thread control \
                to this app first.",
     },
-    HintRow { code: 4, subcodes: &[], hint: RATE_LIMIT_HINT },
-    HintRow { code: 17, subcodes: &[], hint: RATE_LIMIT_HINT },
-    HintRow { code: 32, subcodes: &[], hint: RATE_LIMIT_HINT },
-    HintRow { code: 613, subcodes: &[], hint: RATE_LIMIT_HINT },
-    HintRow { code: 80002, subcodes: &[], hint: RATE_LIMIT_HINT },
-    HintRow { code: 80006, subcodes: &[], hint: RATE_LIMIT_HINT },
+    HintRow { code: 4, subcodes: &[], reason: "rate_limited", hint: RATE_LIMIT_HINT },
+    HintRow { code: 17, subcodes: &[], reason: "rate_limited", hint: RATE_LIMIT_HINT },
+    HintRow { code: 32, subcodes: &[], reason: "rate_limited", hint: RATE_LIMIT_HINT },
+    HintRow { code: 613, subcodes: &[], reason: "rate_limited", hint: RATE_LIMIT_HINT },
+    HintRow { code: 80002, subcodes: &[], reason: "rate_limited", hint: RATE_LIMIT_HINT },
+    HintRow { code: 80006, subcodes: &[], reason: "rate_limited", hint: RATE_LIMIT_HINT },
     HintRow {
         code: 1,
         subcodes: &[],
+        reason: "temporary",
         hint: "A temporary error at Meta: it was retried; if it persists, try again later.",
     },
     HintRow {
         code: 2,
         subcodes: &[],
+        reason: "temporary",
         hint: "Meta's service is temporarily unavailable: it was retried; try again later.",
     },
 ];
@@ -222,16 +241,34 @@ impl GraphError {
         }
     }
 
-    pub fn hint(&self) -> Option<&'static str> {
+    /// The hint table's row for this error, if any.
+    fn row(&self) -> Option<&'static HintRow> {
         let code = self.code?;
-        let row = HINTS.iter().find(|row| {
-            row.code == code
-                && (row.subcodes.is_empty() || self.subcode.is_some_and(|s| row.subcodes.contains(&s)))
-        });
-        match row {
+        HINTS.iter().find(|row| {
+            row.code == code && (row.subcodes.is_empty() || self.subcode.is_some_and(|s| row.subcodes.contains(&s)))
+        })
+    }
+
+    fn is_appsecret_proof_error(&self) -> bool {
+        self.code == Some(100) && self.message.contains("appsecret_proof")
+    }
+
+    pub fn hint(&self) -> Option<&'static str> {
+        match self.row() {
             Some(row) => Some(row.hint),
-            None if code == 100 && self.message.contains("appsecret_proof") => Some(APPSECRET_PROOF_HINT),
+            None if self.is_appsecret_proof_error() => Some(APPSECRET_PROOF_HINT),
             None => None,
+        }
+    }
+
+    /// What the error means in a word: the hint table's reason, `invalid_appsecret_proof`,
+    /// `temporary` for other transient errors, or `api_error`.
+    pub fn reason(&self) -> &'static str {
+        match self.row() {
+            Some(row) => row.reason,
+            None if self.is_appsecret_proof_error() => "invalid_appsecret_proof",
+            None if self.class() == Class::Transient => "temporary",
+            None => "api_error",
         }
     }
 }

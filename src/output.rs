@@ -22,6 +22,8 @@ pub struct OutputContext {
 pub struct ErrorReport {
     pub kind: ErrorKind,
     pub code: &'static str,
+    /// What went wrong in a word ([`CoreError::reason`]).
+    pub reason: &'static str,
     /// Whether the request may have been processed even though no answer says so.
     pub delivery_unknown: bool,
     pub message: String,
@@ -92,6 +94,7 @@ impl ErrorReport {
         Self {
             kind: error.kind(),
             code: error.code(),
+            reason: error.reason(),
             delivery_unknown: error.delivery_unknown(),
             message,
             hint,

@@ -862,6 +862,46 @@ const EXPECTED_HINTS: &[(i64, Option<i64>, &str)] = &[
 ];
 
 #[test]
+fn every_documented_code_gets_the_reason_a_workflow_or_agent_branches_on() {
+    for (code, subcode, reason) in EXPECTED_REASONS {
+        let settled = settle_graph_code(*code, *subcode, "Meta said no");
+        assert_eq!(settled["error"]["reason"], *reason, "code {code}/{subcode:?}: {settled}");
+    }
+    // An error the table does not name, and the appsecret_proof refusal.
+    assert_eq!(settle_graph_code(100, Some(33), "Unsupported post request")["error"]["reason"], "api_error");
+    assert_eq!(
+        settle_graph_code(100, None, "Invalid appsecret_proof provided in the API argument")["error"]["reason"],
+        "invalid_appsecret_proof"
+    );
+}
+
+/// The reason each of Meta's documented codes gets, written out here.
+const EXPECTED_REASONS: &[(i64, Option<i64>, &str)] = &[
+    (10, Some(2534022), "outside_window"),
+    (10, Some(2018278), "outside_window"),
+    (10, Some(2018108), "cannot_receive_now"),
+    (100, Some(2018001), "no_matching_user"),
+    (100, Some(2534014), "no_matching_user"),
+    (100, Some(2534013), "page_not_linked"),
+    (100, Some(2018008), "media_unreachable"),
+    (100, Some(2018047), "media_type_mismatch"),
+    (100, Some(2018074), "unknown_attachment"),
+    (100, Some(2018109), "file_too_large"),
+    (100, Some(2018294), "media_timeout"),
+    (100, Some(2534025), "comment_not_repliable"),
+    (100, Some(2534015), "content_not_allowed"),
+    (190, None, "token_invalid"),
+    (200, None, "permission_missing"),
+    (551, None, "person_unavailable"),
+    (2018300, None, "thread_controlled_elsewhere"),
+    (4, None, "rate_limited"),
+    (613, None, "rate_limited"),
+    (80006, None, "rate_limited"),
+    (1, None, "temporary"),
+    (2, None, "temporary"),
+];
+
+#[test]
 fn every_row_of_the_hint_table_has_an_expectation_written_out_here() {
     for row in HINTS {
         let covered = EXPECTED_HINTS.iter().any(|(code, subcode, _)| {

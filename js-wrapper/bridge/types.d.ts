@@ -11,6 +11,8 @@ export type ErrorKind = 'setup' | 'input' | 'api' | 'transport' | 'execution';
 export interface ErrorReport {
 	kind: ErrorKind;
 	code: string;
+	/** What went wrong in a word: Meta's errors by meaning (`outside_window`, `person_unavailable`, …), the rest by `code`. */
+	reason: string;
 	/** Whether the request may have been processed even though no answer says so. */
 	deliveryUnknown: boolean;
 	message: string;
