@@ -66,6 +66,10 @@ export interface RunOptions {
 	packageRoot?: string;
 	/** Aborts the execution, as n8n's Stop button does. */
 	signal?: AbortSignal;
+	/** Runs the node as an AI Agent's tool (`instagramTool`), converted by n8n's own code. */
+	asTool?: boolean;
+	/** The execution's ID (an agent run's tool calls share one). */
+	executionId?: string;
 	/** Binary data per item: property name to `{data (base64), mimeType, fileName}`. */
 	binary?: Array<Record<string, { data: string; mimeType: string; fileName?: string }>>;
 }
@@ -110,8 +114,15 @@ function workflowParameters(params: Record<string, Param>, items: IDataObject[])
 	return { parameters, items: itemsOut };
 }
 
+/** The node's tool variant, as n8n builds it when a workflow asks for `…instagramTool`. */
+function asTool(nodeType: INodeType): INodeType {
+	const { convertNodeToAiTool } = requireFromRuntime('n8n/dist/tool-generation');
+	const description = Object.create(nodeType.description, { properties: { value: Object.create(nodeType.description.properties) } });
+	return convertNodeToAiTool(Object.create(nodeType, { description: { value: description } })) as INodeType;
+}
+
 export async function runNode(options: RunOptions): Promise<RunResult> {
-	const nodeType = loadNode(options.packageRoot);
+	const nodeType = options.asTool ? asTool(loadNode(options.packageRoot)) : loadNode(options.packageRoot);
 	const credential = loadCredential(options.packageRoot);
 	const { ExecuteContext } = requireFromRuntime('n8n-core');
 	const { Workflow, createEmptyRunExecutionData } = requireFromRuntime('n8n-workflow');
@@ -121,7 +132,7 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 	const node = {
 		id: 'node-under-test',
 		name: 'Instagram',
-		type: NODE_TYPE,
+		type: options.asTool ? `${NODE_TYPE}Tool` : NODE_TYPE,
 		typeVersion: 1,
 		position: [0, 0] as [number, number],
 		parameters,
@@ -150,7 +161,7 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 			return authenticated;
 		},
 	};
-	const additionalData = { executionId: 'execution-under-test', credentialsHelper, variables: {}, restApiUrl: '', webhookBaseUrl: '', webhookTestBaseUrl: '' };
+	const additionalData = { executionId: options.executionId ?? 'execution-under-test', credentialsHelper, variables: {}, restApiUrl: '', webhookBaseUrl: '', webhookTestBaseUrl: '' };
 	const inputItems: INodeExecutionData[] = items.map((json, index) => ({
 		json,
 		...(options.binary?.[index] ? { binary: options.binary[index] } : {}),

@@ -1,4 +1,10 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { INSTAGRAM_CREDENTIAL_TYPE } from '../../credentials/InstagramMessagingApi.credentials';
@@ -8,6 +14,19 @@ import { optionsFields } from './descriptions/OptionsDescription';
 import { resourceProperty } from './descriptions/ResourceDescription';
 import { userFields, userOperations } from './descriptions/UserDescription';
 import { executeNode } from './execute';
+import { withToolVariant } from './tool/toolDescription';
+
+/** The node's properties, and beside them its AI Agent tool variant's (n8n's `@tool` display option). */
+const properties: INodeProperties[] = withToolVariant([
+	resourceProperty,
+	...messageOperations,
+	...conversationOperations,
+	...userOperations,
+	...messageFields,
+	...conversationFields,
+	...userFields,
+	...optionsFields,
+]);
 
 export class Instagram implements INodeType {
 	description: INodeTypeDescription = {
@@ -33,16 +52,7 @@ export class Instagram implements INodeType {
 				required: true,
 			},
 		],
-		properties: [
-			resourceProperty,
-			...messageOperations,
-			...conversationOperations,
-			...userOperations,
-			...messageFields,
-			...conversationFields,
-			...userFields,
-			...optionsFields,
-		],
+		properties,
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

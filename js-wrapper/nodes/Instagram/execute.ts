@@ -1,9 +1,10 @@
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { CoreSession } from '../../bridge/session';
 import { toNodeError } from './errors';
 import { gather } from './gather';
+import { isToolMode, ToolRun } from './tool/toolRun';
 import type { ItemResult } from './transport/run';
 import { runAll } from './transport/run';
 
@@ -17,7 +18,9 @@ import { runAll } from './transport/run';
  */
 export async function executeNode(ctx: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const itemCount = ctx.getInputData().length;
-	const continueOnFail = ctx.continueOnFail();
+	// As an AI Agent's tool, every failure goes back to the model as an item it can act on.
+	const tool = isToolMode(ctx);
+	const continueOnFail = tool || ctx.continueOnFail();
 	const { input, options, credentials, account } = await gather(ctx, itemCount);
 
 	const session = await CoreSession.start(input, ctx.getNode());
@@ -30,8 +33,16 @@ export async function executeNode(ctx: IExecuteFunctions): Promise<INodeExecutio
 			const first = plan.refused.reduce((a, b) => (b.index < a.index ? b : a));
 			throw toNodeError(ctx, first.error, first.index);
 		}
+		// A tool call to someone outside the conversation, or one already made in this run,
+		// is answered without sending.
+		const toolRun = tool ? new ToolRun(ctx, input) : undefined;
+		const decided = new Map<number, IDataObject[]>();
+		for (let index = 0; toolRun && index < itemCount; index++) {
+			const decision = results.has(index) ? undefined : toolRun.decide(index);
+			if (decision) decided.set(index, decision.outputs);
+		}
 
-		const valid = Array.from({ length: itemCount }, (_, index) => index).filter((index) => !results.has(index));
+		const valid = Array.from({ length: itemCount }, (_, index) => index).filter((index) => !results.has(index) && !decided.has(index));
 		const settled = await runAll(
 			ctx,
 			session,
@@ -61,9 +72,16 @@ export async function executeNode(ctx: IExecuteFunctions): Promise<INodeExecutio
 		// Each input item's outputs, paired to it; an item the execution never reached says so.
 		const output: INodeExecutionData[] = [];
 		for (let index = 0; index < itemCount; index++) {
+			const early = decided.get(index);
+			if (early) {
+				for (const json of early) output.push({ json, pairedItem: { item: index } });
+				continue;
+			}
 			const result = results.get(index) ?? { outputs: [], error: session.abandon(index, 'notSent') };
-			for (const json of result.outputs) output.push({ json, pairedItem: { item: index } });
-			if (result.error) output.push({ json: result.error.item, pairedItem: { item: index } });
+			const items = toolRun
+				? toolRun.settled(index, result.outputs, result.error)
+				: [...result.outputs, ...(result.error ? [result.error.item] : [])];
+			for (const json of items) output.push({ json, pairedItem: { item: index } });
 		}
 		return output;
 	} finally {
