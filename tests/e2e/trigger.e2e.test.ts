@@ -14,7 +14,7 @@ import { startMetaImitation } from '../../sandbox/metaImitation';
 import { ACCESS_TOKEN, APP_SECRET, META_UUID, secretsOf } from '../support/fixtures';
 import type { N8nRuntime, RunningN8n } from './support/n8n';
 import { N8nInstance, ensureRuntime, freePort, packTarball, transcript } from './support/n8n';
-import { credential, genericNode, readmeWorkflow, workflow } from './support/workflows';
+import { credential, genericNode, pastedReadmeWorkflow, workflow } from './support/workflows';
 
 const majors = (process.env.E2E_N8N_MAJORS ?? '2,1').split(',').map(Number).filter(Boolean);
 const VERIFY_TOKEN = `verify-${randomBytes(12).toString('hex')}`;
@@ -95,6 +95,17 @@ for (const major of majors) {
 			return json.data.count as number;
 		}
 
+		/** The execution count once it has stopped changing: earlier deliveries' executions are all in. */
+		async function settledExecutions(): Promise<number> {
+			let last = await executions();
+			for (;;) {
+				await new Promise((resolve) => setTimeout(resolve, 1000));
+				const now = await executions();
+				if (now === last) return now;
+				last = now;
+			}
+		}
+
 		async function post(body: string, headers: Record<string, string>): Promise<{ status: number; text: string }> {
 			const response = await fetch(hook, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
 			return { status: response.status, text: await response.text() };
@@ -109,27 +120,19 @@ for (const major of majors) {
 				...genericNode(name, 'n8n-nodes-instagram-dm.instagramTrigger', 1, { events: ['message'], verifyToken: VERIFY_TOKEN, options }, { instagramMessagingApi: cred }),
 				webhookId: id,
 			});
-			// The README's auto-reply workflow, as a user pastes it: their credential picked in
-			// both nodes, their Verify Token set, a webhook ID given (the editor does that).
-			const auto = readmeWorkflow('### The auto-reply workflow');
-			Object.assign(auto, { id: workflowId, active: false });
-			for (const node of auto.nodes as Array<Record<string, any>>) {
-				node.id = randomUUID();
-				node.credentials = { instagramMessagingApi: GOOD };
-				if (node.type.endsWith('.instagramTrigger')) {
-					node.webhookId = webhookId;
-					node.parameters.verifyToken = VERIFY_TOKEN;
-				}
-			}
+			// The README's auto-reply workflow, as a user pastes it.
+			const auto = pastedReadmeWorkflow('### The auto-reply workflow', workflowId, {
+				webhookId,
+				verifyToken: VERIFY_TOKEN,
+				credentials: { instagramMessagingApi: GOOD },
+			});
 			const subscribing = workflow(subscribingId, 'Auto-subscribe', []);
 			Object.assign(subscribing, {
 				nodes: [trigger(subscribingWebhookId, 'Subscribing Trigger', SUBSCRIBING, { autoSubscribe: true })],
 				connections: {},
 			});
 			await n8n.importWorkflows([auto, subscribing]);
-			const activate = major >= 2 ? ['publish:workflow', `--id=${workflowId}`] : ['update:workflow', `--id=${workflowId}`, '--active=true'];
-			const activated = await n8n.run(activate);
-			assert.equal(activated.code, 0, activated.stdout + activated.stderr);
+			await n8n.activate(workflowId);
 			const port = await freePort();
 			server = await n8n.start(port, { N8N_META_UUID: META_UUID, WEBHOOK_URL: `http://127.0.0.1:${port}/` });
 			await server.setupOwner();
@@ -202,7 +205,7 @@ for (const major of majors) {
 		});
 
 		it("starts nothing for the echo of the workflow's own reply", async () => {
-			const before = await executions();
+			const before = await settledExecutions();
 			const echo = delivery([{ sender: person(1), mid: `mid.${major}.echo`, text: REPLY('hello'), echo: true }]);
 			assert.equal((await post(echo, { 'x-hub-signature-256': sign(echo) })).status, 200);
 			await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -211,7 +214,7 @@ for (const major of majors) {
 		});
 
 		it('refuses forged, missing and tampered signatures with 401 or 403, and starts no execution', async () => {
-			const before = await executions();
+			const before = await settledExecutions();
 			const body = delivery([{ sender: person(40), mid: `mid.${major}.forged`, text: `forged ${BODY_MARKER}` }]);
 			const cases: Array<[Record<string, string>, string, number]> = [
 				[{ 'x-hub-signature-256': sign(body, 'not-the-app-secret') }, body, 403],

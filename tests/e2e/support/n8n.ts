@@ -162,6 +162,13 @@ export class N8nInstance {
 		return { ...result, result: parsed };
 	}
 
+	/** Activates a workflow from the CLI, before the server starts: `publish:workflow` in 2.x, `update:workflow --active` in 1.x. */
+	async activate(workflowId: string): Promise<void> {
+		const args = this.runtime.major >= 2 ? ['publish:workflow', `--id=${workflowId}`] : ['update:workflow', `--id=${workflowId}`, '--active=true'];
+		const result = await this.run(args);
+		if (result.code !== 0) throw new Error(`n8n ${args[0]} failed (${result.code}):\n${result.stdout}\n${result.stderr}`);
+	}
+
 	/** Starts the n8n server; resolves once it is ready to serve the REST API. */
 	async start(port: number, env: NodeJS.ProcessEnv = {}): Promise<RunningN8n> {
 		const brokerPort = await freePort();

@@ -108,3 +108,28 @@ export function readmeWorkflow(heading: string): Record<string, unknown> {
 	if (!block) throw new Error(`README has no JSON block after "${heading}"`);
 	return JSON.parse(block[1]) as Record<string, unknown>;
 }
+
+/**
+ * The README's workflow under `heading`, as a user pastes it into the editor: the editor
+ * gives each node an ID and each webhook a webhook ID; the user picks their credentials
+ * (by type) and sets the trigger's Verify Token.
+ */
+export function pastedReadmeWorkflow(
+	heading: string,
+	id: string,
+	set: { webhookId: string; verifyToken: string; credentials: Record<string, { id: string; name: string }> },
+): Record<string, unknown> {
+	const pasted = readmeWorkflow(heading);
+	Object.assign(pasted, { id, active: false });
+	for (const node of pasted.nodes as Array<Record<string, any>>) {
+		node.id = `${id}-${String(node.name).replace(/\W+/g, '-')}`;
+		for (const type of Object.keys(node.credentials ?? {})) {
+			if (set.credentials[type]) node.credentials[type] = set.credentials[type];
+		}
+		if (String(node.type).endsWith('.instagramTrigger')) {
+			node.webhookId = set.webhookId;
+			node.parameters.verifyToken = set.verifyToken;
+		}
+	}
+	return pasted;
+}
