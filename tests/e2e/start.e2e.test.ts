@@ -7,9 +7,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 
-import { freePort } from './support/n8n';
+import type { RunningN8n } from './support/n8n';
+import { N8nInstance, ensureRuntime, freePort, packTarball } from './support/n8n';
 
 async function listening(port: number): Promise<boolean> {
 	return await new Promise((resolve) => {
@@ -22,32 +23,62 @@ async function listening(port: number): Promise<boolean> {
 	});
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+/** Polls `probe`; fails at once, with start.sh's output, if `child` exits meanwhile. */
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number, child?: { exitCode: number | null; output(): string }): Promise<T> {
 	const deadline = Date.now() + timeoutMs;
 	while (Date.now() < deadline) {
+		if (child && child.exitCode !== null) throw new Error(`npm start exited (${child.exitCode}) while waiting for ${what}:\n${child.output()}`);
 		const value = await probe().catch(() => undefined);
 		if (value !== undefined) return value;
 		await new Promise((resolve) => setTimeout(resolve, 500));
 	}
-	throw new Error(`timed out waiting for ${what}`);
+	throw new Error(`timed out waiting for ${what}${child ? `:\n${child.output()}` : ''}`);
+}
+
+/** Another n8n on n8n's default ports (editor 5678, task broker 5679), as users often have. */
+async function anotherN8n(): Promise<RunningN8n> {
+	const n8n = N8nInstance.create(ensureRuntime(2), packTarball(mkdtempSync(path.join(tmpdir(), 'ig-start-other-'))));
+	others.push(n8n);
+	return await n8n.start(5678, { N8N_RUNNERS_BROKER_PORT: '5679' });
+}
+const others: N8nInstance[] = [];
+
+function startScript(env: Record<string, string>) {
+	const child = spawn('bash', ['scripts/start.sh'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+	let output = '';
+	child.stdout.on('data', (chunk) => (output += chunk));
+	child.stderr.on('data', (chunk) => (output += chunk));
+	return Object.assign(child, { output: () => output });
 }
 
 describe('npm start', () => {
-	it('serves the editor with the node and a runnable demo workflow, and stops cleanly on Ctrl-C', async () => {
+	let other: RunningN8n;
+	before(async () => {
+		other = await anotherN8n();
+	});
+	after(async () => {
+		await other?.stop();
+		for (const n8n of others) n8n.remove();
+	});
+
+	it('stops at once, saying which port to change, when the editor port is taken', async () => {
+		const folder = mkdtempSync(path.join(tmpdir(), 'ig-start-busy-'));
+		const child = startScript({ N8N_DEMO_FOLDER: folder, N8N_PORT: '5678', SANDBOX_PORT: String(await freePort()) });
+		const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+		rmSync(folder, { recursive: true, force: true });
+		assert.notEqual(code, 0);
+		assert.match(child.output(), /port 5678 is already in use[\s\S]*N8N_PORT=\d+ npm start/);
+	});
+
+	it('serves the editor with the node and a runnable demo workflow beside another n8n, and stops cleanly on Ctrl-C', async () => {
 		const folder = mkdtempSync(path.join(tmpdir(), 'ig-start-'));
 		const n8nPort = await freePort();
 		const sandboxPort = await freePort();
-		const child = spawn('bash', ['scripts/start.sh'], {
-			env: { ...process.env, N8N_DEMO_FOLDER: folder, N8N_PORT: String(n8nPort), SANDBOX_PORT: String(sandboxPort) },
-			stdio: ['ignore', 'pipe', 'pipe'],
-			detached: true,
-		});
-		let output = '';
-		child.stdout.on('data', (chunk) => (output += chunk));
-		child.stderr.on('data', (chunk) => (output += chunk));
+		const child = startScript({ N8N_DEMO_FOLDER: folder, N8N_PORT: String(n8nPort), SANDBOX_PORT: String(sandboxPort) });
+		const output = child.output;
 		const base = `http://127.0.0.1:${n8nPort}`;
 		try {
-			await until('the editor', async () => ((await fetch(`${base}/rest/settings`)).ok ? true : undefined), 600_000);
+			await until('the editor', async () => ((await fetch(`${base}/rest/settings`)).ok ? true : undefined), 600_000, child);
 			const setup = await fetch(`${base}/rest/owner/setup`, {
 				method: 'POST',
 				headers: { 'content-type': 'application/json' },
@@ -65,6 +96,7 @@ describe('npm start', () => {
 					return Array.isArray(parsed) ? (parsed as Array<{ name: string; displayName: string }>) : undefined;
 				},
 				60_000,
+				child,
 			);
 			const instagram = types.find((t) => t.name === 'n8n-nodes-instagram-dm.instagram');
 			assert.equal(instagram?.displayName, 'Instagram');
@@ -84,6 +116,7 @@ describe('npm start', () => {
 					return ['success', 'error', 'crashed'].includes(body.data.status) ? body.data : undefined;
 				},
 				60_000,
+				child,
 			);
 			assert.equal(execution.status, 'success');
 			const sent = (await (await fetch(`http://127.0.0.1:${sandboxPort}/__imitation/requests`)).json()) as Array<{ outcome: string; proofValid: boolean }>;
@@ -95,6 +128,8 @@ describe('npm start', () => {
 		}
 		assert.equal(await listening(n8nPort), false, 'n8n still listening after Ctrl-C');
 		assert.equal(await listening(sandboxPort), false, 'the sandbox still listening after Ctrl-C');
-		assert.match(output, /stopping/);
+		assert.match(output(), /stopping/);
+		assert.equal(child.exitCode, 0, 'Ctrl-C is a clean stop');
+		assert.ok((await fetch('http://127.0.0.1:5678/healthz')).ok, 'the other n8n kept running');
 	});
 });
