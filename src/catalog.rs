@@ -43,6 +43,16 @@ pub struct Catalog {
     pub binary_formats: &'static [BinaryFormat],
     /// The Instagram Trigger.
     pub trigger: TriggerCatalog,
+    /// The credential's Test button: `GET {graph base}/{path}?fields=…`, and n8n's rules
+    /// for reading the answer.
+    pub credential_test: CredentialTestCatalog,
+}
+
+#[derive(Serialize)]
+pub struct CredentialTestCatalog {
+    pub path: &'static str,
+    pub fields: &'static str,
+    pub rules: Vec<crate::credential_test::Rule>,
 }
 
 #[derive(Serialize)]
@@ -123,6 +133,11 @@ pub fn catalog() -> Catalog {
             dedup_max_keys: DEDUP_MAX_KEYS,
             dedup_default_hours: DEDUP_DEFAULT_HOURS,
             max_challenge_chars: MAX_CHALLENGE_CHARS,
+        },
+        credential_test: CredentialTestCatalog {
+            path: crate::credential_test::TEST_PATH,
+            fields: crate::credential_test::TEST_FIELDS,
+            rules: crate::credential_test::rules(),
         },
     }
 }

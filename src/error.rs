@@ -161,7 +161,7 @@ impl From<ExecutionError> for CoreError {
 
 /// The option a delivery-unknown error asks the user to consider; the node description
 /// uses the same label (a test keeps them equal).
-pub const RETRY_UNKNOWN_OPTION_LABEL: &str = "Retry When Delivery Is Unknown";
+pub const RETRY_UNKNOWN_OPTION_LABEL: &str = "Retry Unknown Deliveries";
 
 impl CoreError {
     pub fn kind(&self) -> ErrorKind {

@@ -20,12 +20,13 @@ use crate::credentials::{Credentials, RawCredentials};
 use crate::environment::{check_meta_uuid, META_UUID_VARIABLE};
 use crate::error::{CoreError, ExecutionError, SetupError, TransportError};
 use crate::operations::{self, Accepted, Context, Expectation, ItemParams, OperationSpec, ParamsError, Planned, Step};
-use crate::output::{ErrorReport, OutputContext, OutputItem};
+use crate::output::{ErrorReport, Identity, OutputContext, OutputItem};
 use crate::proof::AppSecretProof;
 use crate::redact::Redactor;
 use crate::request::{rate_caps, HttpRequest, RateCap};
 use crate::response::{self, Reading};
 use crate::retry::{self, Decision, FailureClass, RetryPolicy, WaitAdvice};
+use crate::validate::ParamValue;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
@@ -178,6 +179,38 @@ pub struct Execution {
     timestamp: String,
     setup: Result<Setup, CoreError>,
     items: Vec<Result<Box<dyn Planned>, CoreError>>,
+    /// What identifies each item in its error item (its person, comment or thread).
+    identities: Vec<Identity>,
+}
+
+/// The fields that identify an item's person or thread, in the order an error item shows them.
+const IDENTIFYING_FIELDS: [&str; 3] = ["userId", "commentId", "conversationId"];
+
+/// The identifying fields `operation` reads, as the item gave them (text, shortened, secrets
+/// taken out), so a failed item says whom it was for even when the value was invalid.
+fn identity_of(operation: &OperationSpec, raw: &RawValue, redactor: &Redactor) -> Identity {
+    let Ok(params) = ItemParams::from_raw(raw) else { return Identity::default() };
+    let mut identity = Vec::new();
+    for name in IDENTIFYING_FIELDS {
+        if !operation.fields.iter().any(|field| field.name == name) {
+            continue;
+        }
+        let text = match params.get(name) {
+            ParamValue::Value(Value::String(text)) => text,
+            ParamValue::Value(Value::Number(number)) => number.to_string(),
+            _ => continue,
+        };
+        identity.push((name, short_id(&redactor.clean(&text))));
+    }
+    Identity(identity)
+}
+
+fn short_id(text: &str) -> String {
+    const MAX: usize = 100;
+    match text.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
+    }
 }
 
 impl Execution {
@@ -199,6 +232,7 @@ impl Execution {
                     operation: None,
                     timestamp: String::new(),
                     items: (0..count).map(|_| Err(error.clone())).collect(),
+                    identities: vec![Identity::default(); count],
                     setup: Err(error),
                 };
             }
@@ -212,18 +246,28 @@ impl Execution {
         let (operation, credentials) = match checked {
             Ok(found) => found,
             Err(error) => {
+                // Whatever the credential holds stays out of the identities too.
+                let raw_secret = |value: &Option<Value>| value.as_ref().and_then(Value::as_str).unwrap_or("").trim().to_string();
+                let secrets = [raw_secret(&parsed.credentials.access_token), raw_secret(&parsed.credentials.app_secret)];
+                let redactor = Redactor::new(secrets.iter().map(String::as_str));
+                let identities = match operation {
+                    Ok(spec) => parsed.items.iter().map(|raw| identity_of(spec, raw, &redactor)).collect(),
+                    Err(_) => vec![Identity::default(); parsed.items.len()],
+                };
                 return Execution {
                     operation: operation.ok(),
                     timestamp: parsed.started_at,
                     items: parsed.items.iter().map(|_| Err(error.clone())).collect(),
+                    identities,
                     setup: Err(error),
-                }
+                };
             }
         };
         let proof = AppSecretProof::compute(&credentials.app_secret, &credentials.access_token);
         let redactor =
             Redactor::new([credentials.access_token.as_str(), credentials.app_secret.as_str(), proof.as_query_value()]);
         let items = parsed.items.iter().map(|raw| plan_item(operation, raw, &credentials, &redactor)).collect();
+        let identities = parsed.items.iter().map(|raw| identity_of(operation, raw, &redactor)).collect();
         let output = OutputContext { timestamp: parsed.started_at.clone(), proof_shown: proof.truncated() };
         let retry = RetryPolicy { max_retries: parsed.retry.max_retries.min(retry::MAX_MAX_RETRIES), ..parsed.retry };
         Execution {
@@ -231,6 +275,7 @@ impl Execution {
             timestamp: parsed.started_at,
             setup: Ok(Setup { credentials, redactor, output, retry }),
             items,
+            identities,
         }
     }
 
@@ -245,11 +290,11 @@ impl Execution {
             .iter()
             .enumerate()
             .filter_map(|(index, item)| {
-                item.as_ref().err().map(|error| Refusal { index: index as u32, error: self.report(error, None) })
+                item.as_ref().err().map(|error| Refusal { index: index as u32, error: self.report(index, error, None) })
             })
             .collect();
         Plan {
-            setup_error: self.setup.as_ref().err().map(|error| self.report(error, None)),
+            setup_error: self.setup.as_ref().err().map(|error| self.report(usize::MAX, error, None)),
             refused,
             item_count: self.items.len() as u32,
             rate_caps: self.setup.as_ref().map_or_else(|_| Vec::new(), |setup| rate_caps(setup.credentials.login_type)),
@@ -278,6 +323,7 @@ impl Execution {
             (None, Some(failure)) => self.read_failure(expects, setup, answer, failure),
             (None, None) => Verdict::Failed {
                 error: self.report(
+                    answer.index as usize,
                     &SetupError::BadCall { reason: "an answer needs a response or a failure".into() }.into(),
                     None,
                 ),
@@ -296,7 +342,7 @@ impl Execution {
                     Abandoned::CoreFailed => ExecutionError::CoreFailed,
                     Abandoned::CoreFailedBeforeSending => ExecutionError::CoreFailedBeforeSending,
                 };
-                self.report(&error.into(), Some(false))
+                self.report(index, &error.into(), Some(false))
             }
         }
     }
@@ -318,7 +364,7 @@ impl Execution {
                     Accepted::Done(outputs) => Verdict::Done { outputs, usage_percent },
                     Accepted::Next { outputs, request, step } => Verdict::Next { outputs, request, step, usage_percent },
                     Accepted::Failed(error) => {
-                        Verdict::Failed { error: self.report(&error, Some(false)), usage_percent }
+                        Verdict::Failed { error: self.report(answer.index as usize, &error, Some(false)), usage_percent }
                     }
                 }
             }
@@ -362,7 +408,7 @@ impl Execution {
             }
             Decision::GiveUp { wait_ms } => {
                 let retryable = matches!(class, FailureClass::RateLimited | FailureClass::NotAccepted);
-                let mut report = self.report(&error, Some(retryable));
+                let mut report = self.report(answer.index as usize, &error, Some(retryable));
                 if let Some(wait_ms) = wait_ms {
                     let note = format!(
                         "Meta asks to wait about {} minute(s) before sending again; the node waits at most {} seconds.",
@@ -385,11 +431,12 @@ impl Execution {
     }
 
     fn planned(&self, index: usize) -> Result<(&Setup, &dyn Planned), ErrorReport> {
-        let setup = self.setup.as_ref().map_err(|err| self.report(err, None))?;
+        let setup = self.setup.as_ref().map_err(|err| self.report(index, err, None))?;
         match self.items.get(index) {
             Some(Ok(planned)) => Ok((setup, planned.as_ref())),
-            Some(Err(err)) => Err(self.report(err, None)),
+            Some(Err(err)) => Err(self.report(index, err, None)),
             None => Err(self.report(
+                index,
                 &SetupError::BadCall { reason: format!("item {index} does not exist ({} items)", self.items.len()) }
                     .into(),
                 None,
@@ -397,9 +444,11 @@ impl Execution {
         }
     }
 
-    fn report(&self, error: &CoreError, retryable: Option<bool>) -> ErrorReport {
+    /// The error report of item `index` (out of range: the execution's own, with no identity).
+    fn report(&self, index: usize, error: &CoreError, retryable: Option<bool>) -> ErrorReport {
         let operation = self.operation.map_or("unknown", |spec| spec.name);
-        ErrorReport::new(error, operation, &self.timestamp, retryable)
+        let identity = self.identities.get(index).cloned().unwrap_or_default();
+        ErrorReport::new(error, operation, identity, &self.timestamp, retryable)
     }
 }
 

@@ -18,7 +18,8 @@
 //! - [`retry`]: what may be sent again, and when
 //! - [`error`]: every refusal, by origin (setup, input, Meta's answer, transport, execution)
 //! - [`output`]: output items and error items
-//! - [`credentials`], [`environment`], [`proof`]: the set-up and `appsecret_proof`
+//! - [`credentials`], [`environment`], [`proof`]: the set-up and `appsecret_proof`;
+//!   [`credential_test`]: the credential's Test button and how to read Meta's answer
 //! - [`signature`]: HMAC-SHA256 verification of raw bytes (webhooks)
 //! - [`webhook`]: the Instagram Trigger: a webhook request in, the answer and the items out
 //! - [`redact`]: keeping secrets out of every string that leaves the core
@@ -31,6 +32,7 @@
 
 pub mod catalog;
 pub mod clock;
+pub mod credential_test;
 pub mod credentials;
 pub mod environment;
 pub mod error;

@@ -34,15 +34,18 @@ pub struct ErrorReport {
     pub item: ErrorItem,
 }
 
-/// The error output item. `error`, `success`, `operation`, `timestamp` always; the rest
-/// when known.
+/// The error output item, in the order of a success item: `success`, `operation`, then
+/// what identifies the input item (its `userId`, `commentId` or `conversationId`, as given),
+/// `error` and what is known of it, and `timestamp` last. `error`, `success`, `operation`
+/// and `timestamp` are always there.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ErrorItem {
-    pub error: String,
     pub success: bool,
     pub operation: &'static str,
-    pub timestamp: String,
+    #[serde(flatten)]
+    pub identity: Identity,
+    pub error: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error_field: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -65,20 +68,35 @@ pub struct ErrorItem {
     pub delivery_unknown: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
+    pub timestamp: String,
+}
+
+/// The input fields that tell a failed item's person or thread, as the item gave them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Identity(pub Vec<(&'static str, String)>);
+
+impl Serialize for Identity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (name, value) in &self.0 {
+            map.serialize_entry(name, value)?;
+        }
+        map.end()
+    }
 }
 
 impl ErrorReport {
     /// `retryable`: whether sending the item again later could succeed (throttling,
     /// temporary errors). `None` where that does not apply (bad input, bad setup).
-    pub fn new(error: &CoreError, operation: &'static str, timestamp: &str, retryable: Option<bool>) -> Self {
+    pub fn new(error: &CoreError, operation: &'static str, identity: Identity, timestamp: &str, retryable: Option<bool>) -> Self {
         let message = error.message();
         let hint = error.hint();
         let graph = error.graph();
         let item = ErrorItem {
-            error: message.clone(),
             success: false,
             operation,
-            timestamp: timestamp.to_string(),
+            identity,
+            error: message.clone(),
             error_field: error.field().map(|field| field.name),
             error_code: graph.and_then(|g| g.code),
             error_subcode: graph.and_then(|g| g.subcode),
@@ -90,6 +108,7 @@ impl ErrorReport {
             retryable,
             delivery_unknown: error.delivery_unknown().then_some(true),
             hint: hint.clone(),
+            timestamp: timestamp.to_string(),
         };
         Self {
             kind: error.kind(),

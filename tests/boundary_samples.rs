@@ -12,7 +12,7 @@ use instagram_messaging_core::error::{ApiError, CoreError, SetupError};
 use instagram_messaging_core::execution::{Abandoned, Answer, Execution, HttpResponse, TransportFailure, Verdict};
 use instagram_messaging_core::graph_error::GraphError;
 use instagram_messaging_core::operations::Step;
-use instagram_messaging_core::output::{ErrorReport, OutputItem};
+use instagram_messaging_core::output::{ErrorReport, Identity, OutputItem};
 use instagram_messaging_core::request::{Body, Coalesce, Headers, HttpRequest, Method, Part, RateClass};
 use serde_json::{json, Value};
 
@@ -30,7 +30,7 @@ fn error_report() -> ErrorReport {
         fbtrace_id: Some("Atrace".into()),
         is_transient: false,
     };
-    let mut report = ErrorReport::new(&CoreError::Api(ApiError::Graph { status: 400, graph }), "sendMessage", "t", Some(false));
+    let mut report = ErrorReport::new(&CoreError::Api(ApiError::Graph { status: 400, graph }), "sendMessage", Identity(vec![("userId", "17841400000000001".into())]), "t", Some(false));
     report.item.delivery_unknown = Some(true);
     report.item.error_field = Some("userId");
     report
@@ -169,7 +169,7 @@ fn writes_a_sample_of_every_boundary_value() {
     planned.push(json!({ "refused": error_report() }));
 
     let verdicts: Vec<Value> = every_verdict().iter().map(|v| serde_json::from_str(&v.to_json()).unwrap()).collect();
-    let setup_report = ErrorReport::new(&CoreError::Setup(SetupError::MissingAccessToken), "sendMessage", "t", None);
+    let setup_report = ErrorReport::new(&CoreError::Setup(SetupError::MissingAccessToken), "sendMessage", Identity::default(), "t", None);
     let samples = json!({
         "ExecutionInput": [input],
         "Plan": [plan, setup_plan],

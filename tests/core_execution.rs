@@ -405,13 +405,24 @@ fn assert_setup_error_everywhere(input: Value, code: &str) -> Value {
     assert_eq!(setup["item"]["success"], false);
     let items = plan["items"].as_array().unwrap();
     assert_eq!(items.len(), 3);
+    // Each item's report is the setup error, with the item's own User ID as it was given.
+    let without_identity = |report: &Value, index: usize| -> Value {
+        let mut report = report.clone();
+        let given = input["items"][index]["userId"].clone();
+        let shown = report["item"].as_object_mut().unwrap().remove("userId").unwrap_or(Value::Null);
+        // An unknown operation reads no fields, so it names none.
+        if given.is_string() && code != "unknown_operation" {
+            assert_eq!(shown, given, "item {index} names its User ID");
+        }
+        report
+    };
     for (index, item) in items.iter().enumerate() {
-        assert_eq!(item["refused"], setup, "item {index}");
+        assert_eq!(without_identity(&item["refused"], index), setup, "item {index}");
         let settled = parse(&respond(&execution, index, 1, 200, "{}", &success_body("mid.x"), NOW_MS, 0.5));
         assert_outcome(&settled, "failed");
-        assert_eq!(settled["error"], setup, "item {index} settles with the setup error");
+        assert_eq!(without_identity(&settled["error"], index), setup, "item {index} settles with the setup error");
         let transport = parse(&fail(&execution, index, 1, "ECONNREFUSED", "refused", 0.5));
-        assert_eq!(transport["error"], setup);
+        assert_eq!(without_identity(&transport["error"], index), setup);
     }
     assert_no_secrets(&plan_text(&execution));
     setup
@@ -1524,4 +1535,87 @@ fn malformed_credentials_are_refused_without_echoing_them() {
     let text = plan_text(&start(&input));
     assert!(!text.contains("EAA secret with spaces"), "{text}");
     assert_eq!(plan(&start(&input))["setupError"]["code"], "malformed_access_token");
+}
+
+/// An object's top-level keys in the order its JSON text has them (a parsed `Value` sorts
+/// them).
+fn key_order(item_json: &str) -> Vec<String> {
+    let mut keys = Vec::new();
+    let mut depth = 0;
+    let mut chars = item_json.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        match c {
+            '{' | '[' => depth += 1,
+            '}' | ']' => depth -= 1,
+            '"' => {
+                let start = at + 1;
+                let mut end = start;
+                while let Some((i, c)) = chars.next() {
+                    if c == '\\' {
+                        chars.next();
+                    } else if c == '"' {
+                        end = i;
+                        break;
+                    }
+                }
+                if depth == 1 && chars.peek().map(|(_, c)| *c) == Some(':') {
+                    keys.push(item_json[start..end].to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+    keys
+}
+
+#[test]
+fn a_failed_item_names_its_person_as_given_in_the_order_of_a_sent_item() {
+    let execution = start(&input_with(json!([{"userId": "@ada.lovelace", "messageText": "Hello"}])));
+    let report = execution.request(0).expect_err("an @username is refused");
+    let item = serde_json::to_string(&report.item).unwrap();
+    assert_eq!(key_order(&item), ["success", "operation", "userId", "error", "errorField", "timestamp"], "{item}");
+    let item = parse(&item);
+    assert_eq!(item["userId"], "@ada.lovelace");
+    assert_eq!(item["errorField"], "userId");
+
+    // Meta's refusal of a valid item names the person too, before Meta's details.
+    let execution = start_one();
+    let error = json!({"message": "This person isn't available right now.", "type": "OAuthException", "code": 551, "error_subcode": 1545041, "fbtrace_id": "T"});
+    let verdict = respond(&execution, 0, 1, 400, "{}", &graph_body(error), NOW_MS, 0.5);
+    // The verdict's text as the wrapper reads it: its error item's keys in their order.
+    #[derive(serde::Deserialize)]
+    struct Verdict<'a> {
+        #[serde(borrow)]
+        error: Report<'a>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Report<'a> {
+        #[serde(borrow)]
+        item: &'a serde_json::value::RawValue,
+    }
+    let item = serde_json::from_str::<Verdict>(&verdict).expect("a failed verdict").error.item.get().to_string();
+    let keys = key_order(&item);
+    assert_eq!(&keys[..5], ["success", "operation", "userId", "error", "errorCode"], "{item}");
+    assert_eq!(keys.last().map(String::as_str), Some("timestamp"));
+    assert_eq!(parse(&item)["userId"], USER_A);
+}
+
+#[test]
+fn a_failed_private_reply_names_its_comment_and_a_failed_read_its_conversation() {
+    let mut input = input_with(json!([{"commentId": "", "replyWith": "text", "messageText": "Hi"}]));
+    input["operation"] = json!("sendPrivateReply");
+    let report = start(&input).request(0).expect_err("an empty comment ID is refused");
+    assert_eq!(report.item.identity.0, [("commentId", String::new())]);
+    let mut input = input_with(json!([{"conversationId": "bad id!", "returnAll": false, "limit": 5}]));
+    input["operation"] = json!("getMessages");
+    let report = start(&input).request(0).expect_err("a conversation ID with spaces is refused");
+    assert_eq!(report.item.identity.0, [("conversationId", "bad id!".to_string())]);
+}
+
+#[test]
+fn a_failed_item_never_shows_a_secret_it_was_given_as_its_user_id() {
+    let execution = start(&input_with(json!([{"userId": &*TOKEN, "messageText": "Hello"}])));
+    let report = execution.request(0).expect_err("a token is no IGSID");
+    let item = serde_json::to_string(&report.item).unwrap();
+    assert!(!item.contains(&*TOKEN), "{item}");
 }

@@ -219,6 +219,7 @@ export interface Catalog {
 	rateCaps: { facebook: RateCap[]; instagram: RateCap[] };
 	loginTypes: string[];
 	binaryFormats: BinaryFormat[];
+	credentialTest: { path: string; fields: string; rules: Array<{ key: string; value: unknown; message: string }> };
 	trigger: {
 		events: EventChoice[];
 		itemFields: string[];

@@ -8,12 +8,10 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { CATALOG } from '../bridge/generated/catalog';
 import { loadCore } from '../bridge/loader';
 
 export const INSTAGRAM_CREDENTIAL_TYPE = 'instagramMessagingApi';
-
-const REJECTED =
-	'Meta rejected the credential: check that the access token is valid and not expired, that the App Secret belongs to the same Meta app, and that API Version and Base URL match the token (https://graph.facebook.com for Facebook Login, https://graph.instagram.com for Instagram Login)';
 
 export class InstagramMessagingApi implements ICredentialType {
 	name = INSTAGRAM_CREDENTIAL_TYPE;
@@ -138,15 +136,22 @@ export class InstagramMessagingApi implements ICredentialType {
 		};
 	};
 
+	/**
+	 * `GET /{version}/me` with the token and proof. The whole answer comes back (no error
+	 * for a refusal), so the core's rules can say whether Meta refused the token, the
+	 * appsecret_proof or the host, or whether the Base URL is not the Graph API at all.
+	 */
 	test: ICredentialTestRequest = {
 		request: {
 			method: 'GET',
-			url: '/me',
+			url: `/${CATALOG.credentialTest.path}`,
+			qs: { fields: CATALOG.credentialTest.fields },
+			ignoreHttpStatusErrors: true,
+			returnFullResponse: true,
 		},
-		rules: [
-			{ type: 'responseCode', properties: { value: 400, message: REJECTED } },
-			{ type: 'responseCode', properties: { value: 401, message: REJECTED } },
-			{ type: 'responseCode', properties: { value: 403, message: REJECTED } },
-		],
+		rules: CATALOG.credentialTest.rules.map((rule) => ({
+			type: 'responseSuccessBody' as const,
+			properties: { key: rule.key, value: rule.value, message: rule.message },
+		})),
 	};
 }

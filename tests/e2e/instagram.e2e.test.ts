@@ -271,16 +271,22 @@ for (const major of majors) {
 				});
 				assert.equal(good.status, 200, JSON.stringify(good.json));
 				assert.equal(good.json.data.status, 'OK', JSON.stringify(good.json));
-				const bad = await server.rest('POST', '/rest/credentials/test', {
-					credentials: { ...WRONG_SECRET, type: 'instagramMessagingApi', data: { accessToken: ACCESS_TOKEN, appSecret: 'not-the-app-secret-000', apiVersion: 'v18.0', baseUrl: meta.url } },
-				});
-				assert.equal(bad.json.data.status, 'Error');
-				// n8n 1.x's credential tester drops the HTTP response before applying the
-				// credential's responseCode rules, so it shows its own generic text.
-				assert.match(
-					bad.json.data.message,
-					major >= 2 ? /Meta rejected the credential/ : /Bad request - please check your parameters/,
-				);
+				// A refusal says what Meta refused: the proof (wrong App Secret) or the token.
+				const test = async (data: Record<string, string>) =>
+					(await server.rest('POST', '/rest/credentials/test', { credentials: { ...WRONG_SECRET, type: 'instagramMessagingApi', data: { apiVersion: 'v18.0', baseUrl: meta.url, ...data } } })).json.data;
+				const wrongSecret = await test({ accessToken: ACCESS_TOKEN, appSecret: 'not-the-app-secret-000' });
+				assert.equal(wrongSecret.status, 'Error');
+				assert.match(wrongSecret.message, /^Meta refused the appsecret_proof, not the token/);
+				const wrongToken = await test({ accessToken: 'EAAnot-a-token-000000', appSecret: APP_SECRET });
+				assert.equal(wrongToken.status, 'Error');
+				assert.match(wrongToken.message, /^Meta refused the access token/);
+				// A Base URL that answers with a page (here n8n's own editor) is not the Graph API.
+				const notGraph = await test({ accessToken: ACCESS_TOKEN, appSecret: APP_SECRET, baseUrl: server.url });
+				assert.equal(notGraph.status, 'Error');
+				assert.match(notGraph.message, /check the Base URL/);
+				for (const result of [wrongSecret, wrongToken]) {
+					for (const secret of secretsOf()) assert.ok(!JSON.stringify(result).includes(secret));
+				}
 				const me = meta.requests.filter((r) => r.path === '/v18.0/me');
 				assert.ok(me.some((r) => r.proofValid), 'the test request carried a valid appsecret_proof');
 			} finally {

@@ -60,9 +60,11 @@ describe('Instagram Messaging API credential', () => {
 			...credential.test.request,
 		});
 		assert.equal((options.headers as Record<string, string>).Authorization, `Bearer ${ACCESS_TOKEN}`);
-		assert.deepEqual(options.qs, { appsecret_proof: expectedProof() });
+		assert.deepEqual(options.qs, { fields: 'id,name,username', appsecret_proof: expectedProof() });
 		assert.equal(options.baseURL, `${meta.url}/v19.0`);
 		assert.equal(options.url, '/me');
+		// A refusal comes back as an answer the rules read, not as an error.
+		assert.equal(options.ignoreHttpStatusErrors, true);
 		const answer = await get(options);
 		assert.equal(answer.status, 200);
 		assert.equal(JSON.parse(answer.body).name, 'Imitation Shop');

@@ -157,7 +157,9 @@ describe('Send Message against the Meta imitation', () => {
 		const items = jsonOf(result);
 		assert.equal(items.length, 3);
 		for (const item of items) {
-			assert.deepEqual(Object.keys(item).slice(0, 4), ['error', 'success', 'operation', 'timestamp']);
+			// In the order of a sent item, with the User ID the item gave, so a failure says whom it was for.
+			assert.deepEqual(Object.keys(item), ['success', 'operation', 'userId', 'error', 'timestamp']);
+			assert.equal(item.userId, USER_A);
 			assert.equal(item.success, false);
 			assert.match(String(item.error), /N8N_META_UUID/);
 		}
@@ -170,7 +172,7 @@ describe('Send Message against the Meta imitation', () => {
 		const failed = await run({ params: { userId: USER_A, messageText: 'hi' } });
 		assert.equal(failed.error?.message, "API Error: This person isn't available right now.");
 		assert.match(failed.error?.description ?? '', /unavailable/);
-		assert.equal(failed.error?.httpCode, '400');
+		assert.equal(failed.error?.httpCode, '551/1545041', "the error panel's code is Meta's code and subcode");
 
 		meta.reset();
 		meta.script(USER_A, [{ kind: 'graphError', status: 400, code: 551, subcode: 1545041, message: 'This person isn\'t available right now.' }]);
@@ -324,14 +326,22 @@ describe('Send Message against the Meta imitation', () => {
 		assert.equal(item.messageId, meta.requests[1].messageId);
 	});
 
-	it('falls back to default options when expressions give nonsense', async () => {
-		const [item] = jsonOf(
-			await run({
-				params: { userId: USER_A, messageText: 'hi', options: { concurrency: 'many', messagesPerSecond: -5, timeout: null, maxRetries: 2.7 } },
-			}),
-		);
+	it('refuses an option outside its range, naming the range, and sends nothing', async () => {
+		const cases: Array<[Record<string, unknown>, RegExp]> = [
+			[{ concurrency: 'many' }, /Concurrent Requests must be a whole number from 1 to 200; it is "many"/],
+			[{ concurrency: 500 }, /Concurrent Requests must be a whole number from 1 to 200; it is 500/],
+			[{ messagesPerSecond: -5 }, /Messages Per Second must be from 0 to 1000; it is -5/],
+			[{ maxRetries: 2.7 }, /Max Retries must be a whole number from 0 to 10; it is 2\.7/],
+			[{ timeout: 10 }, /Timeout must be from 100 to 300000; it is 10/],
+		];
+		for (const [options, message] of cases) {
+			const result = await run({ params: { userId: USER_A, messageText: 'hi', options }, continueOnFail: true });
+			assert.match(String(result.error?.message), message);
+		}
+		assert.equal(meta.requests.length, 0);
+		// Unset (null) options keep their defaults, and fractions of a message per second are fine.
+		const [item] = jsonOf(await run({ params: { userId: USER_A, messageText: 'hi', options: { timeout: null, messagesPerSecond: 0.5 } } }));
 		assert.equal(item.success, true);
-		assert.equal(meta.requests.length, 1);
 	});
 
 	it('gives up on throttling after Max Retries with a clear error', async () => {

@@ -12,6 +12,7 @@ import { conversationFields, conversationOperations } from './descriptions/Conve
 import { messageFields, messageOperations } from './descriptions/MessageDescription';
 import { optionsFields } from './descriptions/OptionsDescription';
 import { resourceProperty } from './descriptions/ResourceDescription';
+import { subtitleOf } from './descriptions/shared';
 import { userFields, userOperations } from './descriptions/UserDescription';
 import { executeNode } from './execute';
 import { withToolVariant } from './tool/toolDescription';
@@ -35,7 +36,7 @@ export class Instagram implements INodeType {
 		icon: { light: 'file:instagram.svg', dark: 'file:instagram.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{$parameter["resource"] + ": " + $parameter["operation"]}}',
+		subtitle: subtitleOf(resourceProperty, [...messageOperations, ...conversationOperations, ...userOperations]),
 		description: "Send Instagram direct messages, media and templates, and read conversations and profiles through Meta's Graph API",
 		defaults: {
 			name: 'Instagram',

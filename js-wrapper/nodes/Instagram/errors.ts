@@ -3,6 +3,14 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { ErrorReport } from '../../bridge/types';
 
+/** What n8n's error panel shows as the error code: Meta's code and subcode, else the HTTP status. */
+function panelCode(report: ErrorReport): string | undefined {
+	const code = report.item.errorCode;
+	const subcode = report.item.errorSubcode;
+	if (typeof code === 'number') return typeof subcode === 'number' ? `${code}/${subcode}` : String(code);
+	return report.httpStatus === undefined ? undefined : String(report.httpStatus);
+}
+
 /**
  * The n8n error for a core refusal. The message is the core's, unchanged: n8n would
  * otherwise replace an HTTP 400's message with a generic one.
@@ -18,7 +26,7 @@ export function toNodeError(
 		return new NodeApiError(ctx.getNode(), response, {
 			message: report.message,
 			description,
-			httpCode: report.httpStatus === undefined ? undefined : String(report.httpStatus),
+			httpCode: panelCode(report),
 			itemIndex,
 		});
 	}

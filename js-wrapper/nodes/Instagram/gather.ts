@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 
 import type { IBinaryData, ICredentialsDecrypted, IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { CATALOG } from '../../bridge/generated/catalog';
 import type { BinaryDescription, ExecutionInput, FieldSpec } from '../../bridge/types';
 import { INSTAGRAM_CREDENTIAL_TYPE } from '../../credentials/InstagramMessagingApi.credentials';
 import type { SendOptions } from './descriptions/OptionsDescription';
-import { DEFAULT_OPTIONS } from './descriptions/OptionsDescription';
+import { DEFAULT_OPTIONS, optionRange } from './descriptions/OptionsDescription';
 import { readEnvironment } from './environment';
 
 export interface Gathered {
@@ -73,16 +74,24 @@ export async function gather(ctx: IExecuteFunctions, itemCount: number): Promise
 	}
 
 	const rawOptions = (itemCount > 0 ? ctx.getNodeParameter('options', 0, {}) : {}) as IDataObject;
-	// An expression can put anything here: numbers that make no sense fall back to the default.
-	const number = (name: keyof SendOptions, min: number): number => {
-		const value = Number(rawOptions[name] ?? DEFAULT_OPTIONS[name]);
-		return Number.isFinite(value) && value >= min ? value : (DEFAULT_OPTIONS[name] as number);
+	// An expression can put anything here: a value outside the option's range stops the node
+	// before anything is sent, with the range (the editor keeps typed values inside it).
+	const number = (name: keyof SendOptions, whole: boolean): number => {
+		const raw = rawOptions[name] ?? DEFAULT_OPTIONS[name];
+		const value = Number(raw);
+		const { label, min, max } = optionRange(name);
+		if (raw === '' || !Number.isFinite(value) || value < min || value > max || (whole && !Number.isInteger(value))) {
+			throw new NodeOperationError(ctx.getNode(), `${label} must be ${whole ? 'a whole number ' : ''}from ${min} to ${max}; it is ${JSON.stringify(raw)}`, {
+				description: 'Nothing was sent. Change the option, or the expression that sets it.',
+			});
+		}
+		return value;
 	};
 	const options: SendOptions = {
-		concurrency: Math.floor(number('concurrency', 1)),
-		messagesPerSecond: number('messagesPerSecond', 0),
-		maxRetries: Math.floor(number('maxRetries', 0)),
-		timeout: number('timeout', 1),
+		concurrency: number('concurrency', true),
+		messagesPerSecond: number('messagesPerSecond', false),
+		maxRetries: number('maxRetries', true),
+		timeout: number('timeout', false),
 		retryUnknownDelivery: rawOptions.retryUnknownDelivery === true,
 	};
 

@@ -31,7 +31,7 @@ export class InstagramTrigger implements INodeType {
 		defaults: { name: 'Instagram Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: INSTAGRAM_CREDENTIAL_TYPE, required: true }],
+		credentials: [{ name: INSTAGRAM_CREDENTIAL_TYPE, required: true}],
 		webhooks: [
 			// The GET is named apart from the POST so n8n runs the activation hooks once.
 			{ name: 'setup', httpMethod: 'GET', responseMode: 'onReceived', path: PATH },

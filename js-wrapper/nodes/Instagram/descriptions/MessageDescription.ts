@@ -113,8 +113,26 @@ const messageText = (operation: string, displayOptions: IDisplayOptions, extra =
 	fieldProperty(operation, 'messageText', displayOptions, {
 		placeholder: 'Hello! Thanks for your message.',
 		description: `The text to send, up to ${textBytes} bytes in UTF-8${extra}`,
+		hint: `Up to ${textBytes} bytes (an emoji takes 4)`,
 		typeOptions: { rows: 4 },
 	});
+
+/** The rule that costs people the most messages, shown where they send. */
+const windowNotice: INodeProperties = {
+	displayName:
+		"Instagram delivers a message only within 24 hours of the person's last message to your account (up to 7 days with the Human Agent tag in Options). Outside that window Meta refuses it and nothing is sent.",
+	name: 'replyWindowNotice',
+	type: 'notice',
+	default: '',
+	displayOptions: {
+		show: {
+			resource: ['message'],
+			operation: CATALOG.operations
+				.filter((op) => op.resource === 'message' && op.fields.some((field) => field.parameter === 'options.messagingType'))
+				.map((op) => op.name),
+		},
+	},
+};
 
 /** The Media Type a file takes: it may be Auto. */
 const isFileMediaType = (field: FieldSpec) => field.rule.kind === 'choice' && field.rule.values.includes('auto');
@@ -223,6 +241,7 @@ function buttonValues(titleChars: number): INodeProperties[] {
 }
 
 export const messageFields: INodeProperties[] = [
+	windowNotice,
 	userIdField(
 		show(
 			'react',

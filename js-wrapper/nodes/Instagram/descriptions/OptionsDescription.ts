@@ -26,7 +26,7 @@ export const optionsFields: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 1, maxValue: 200 },
 				default: 25,
-				description: 'How many requests may be in flight at once',
+				description: 'How many requests may be in flight at once, 1 to 200',
 			},
 			fieldProperty('getProfile', 'fields', { show: { '/operation': ['getProfile'] } }, {
 				description: `Comma-separated profile fields to return (default ${profileFields.default}); also available: follower_count, is_user_follow_business, is_business_follow_user, is_verified_user`,
@@ -39,17 +39,16 @@ export const optionsFields: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 0, maxValue: CATALOG.retry.maxMaxRetries },
 				default: CATALOG.retry.defaultMaxRetries,
-				description:
-					'How often to resend a request Meta did not accept (rate limits, temporary errors, connections that failed before sending)',
+				description: `How often to resend a request Meta did not accept (rate limits, temporary errors, connections that failed before sending), 0 to ${CATALOG.retry.maxMaxRetries}`,
 			},
 			{
 				displayName: CATALOG.optionLabels.messagesPerSecond,
 				name: 'messagesPerSecond',
 				type: 'number',
-				typeOptions: { minValue: 0, numberPrecision: 2 },
+				typeOptions: { minValue: 0, maxValue: 1000 },
 				default: 100,
 				description:
-					'Upper limit on requests per second (0 for no limit). Meta allows about 100 per second with Instagram Login and 300 with Facebook Login; the node also slows down when Meta reports high usage.',
+					'Upper limit on requests per second, 0 (no limit) to 1000; fractions such as 0.5 work too. Meta allows about 100 per second with Instagram Login and 300 with Facebook Login; the node also slows down when Meta reports high usage.',
 			},
 			fieldProperty('sendMessage', 'messagingType', onMessageSends, {
 				type: 'options',
@@ -70,7 +69,7 @@ export const optionsFields: INodeProperties[] = [
 				type: 'boolean',
 				default: false,
 				description:
-					'Whether to resend after a server error or timeout that leaves delivery unknown. This may deliver a message twice (at-least-once).',
+					'Whether to resend a message after a server error or timeout that leaves it unknown whether Meta delivered it. This may deliver a message twice (at-least-once).',
 			},
 			fieldProperty('sendMessage', 'tag', onMessageSends, {
 				type: 'options',
@@ -85,12 +84,12 @@ export const optionsFields: INodeProperties[] = [
 					'HUMAN_AGENT is the only tag Instagram accepts: it lets a person on your team answer up to 7 days after the customer wrote, and needs the Human Agent feature approved in App Review. Setting it sends the message with Messaging Type Message Tag.',
 			}),
 			{
-				displayName: 'Timeout (Ms)',
+				displayName: 'Timeout',
 				name: 'timeout',
 				type: 'number',
-				typeOptions: { minValue: 1000 },
+				typeOptions: { minValue: 100, maxValue: 300000 },
 				default: 30000,
-				description: 'How long to wait for Meta to answer one request, in milliseconds',
+				description: 'How long to wait for Meta to answer one request, in milliseconds: 100 to 300000 (5 minutes)',
 			},
 		],
 	},
@@ -102,6 +101,16 @@ export interface SendOptions {
 	maxRetries: number;
 	timeout: number;
 	retryUnknownDelivery: boolean;
+}
+
+/** A number option's range, as its description declares it. */
+export function optionRange(name: keyof SendOptions): { label: string; min: number; max: number } {
+	const option = (optionsFields[0].options as INodeProperties[]).find((o) => o.name === name)!;
+	return {
+		label: option.displayName,
+		min: option.typeOptions?.minValue ?? Number.NEGATIVE_INFINITY,
+		max: option.typeOptions?.maxValue ?? Number.POSITIVE_INFINITY,
+	};
 }
 
 /** The options as the description defines their defaults. */
