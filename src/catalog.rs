@@ -46,6 +46,21 @@ pub struct Catalog {
     /// The credential's Test button: `GET {graph base}/{path}?fields=…`, and n8n's rules
     /// for reading the answer.
     pub credential_test: CredentialTestCatalog,
+    /// Each operation's output schema, and the trigger's (n8n previews fields from them).
+    pub output_schemas: OutputSchemas,
+}
+
+#[derive(Serialize)]
+pub struct OutputSchemas {
+    pub operations: Vec<OperationSchema>,
+    pub trigger: serde_json::Value,
+}
+
+#[derive(Serialize)]
+pub struct OperationSchema {
+    pub resource: &'static str,
+    pub operation: &'static str,
+    pub schema: serde_json::Value,
 }
 
 #[derive(Serialize)]
@@ -138,6 +153,13 @@ pub fn catalog() -> Catalog {
             path: crate::credential_test::TEST_PATH,
             fields: crate::credential_test::TEST_FIELDS,
             rules: crate::credential_test::rules(),
+        },
+        output_schemas: OutputSchemas {
+            operations: crate::output_schema::operation_schemas()
+                .into_iter()
+                .map(|(resource, operation, schema)| OperationSchema { resource, operation, schema })
+                .collect(),
+            trigger: crate::output_schema::trigger_schema(),
         },
     }
 }

@@ -17,7 +17,7 @@
 //! - [`response`]: reading Meta's answer; [`graph_error`]: Meta's error body, codes, hints
 //! - [`retry`]: what may be sent again, and when
 //! - [`error`]: every refusal, by origin (setup, input, Meta's answer, transport, execution)
-//! - [`output`]: output items and error items
+//! - [`output`]: output items and error items; [`output_schema`]: their JSON schemas
 //! - [`credentials`], [`environment`], [`proof`]: the set-up and `appsecret_proof`;
 //!   [`credential_test`]: the credential's Test button and how to read Meta's answer
 //! - [`signature`]: HMAC-SHA256 verification of raw bytes (webhooks)
@@ -41,6 +41,7 @@ pub mod fields;
 pub mod graph_error;
 pub mod operations;
 pub mod output;
+pub mod output_schema;
 pub mod proof;
 pub mod redact;
 pub mod request;

@@ -4,7 +4,8 @@
 //! values are written out here, not read from the crate.
 
 use instagram_messaging_core::execution::{Answer, Execution, HttpResponse, TransportFailure};
-use instagram_messaging_core::operations::Step;
+use instagram_messaging_core::operations::{Step, REGISTRY};
+use instagram_messaging_core::output_schema;
 use serde_json::{json, Value};
 
 mod common;
@@ -79,7 +80,23 @@ fn answer(execution: &Execution, index: u32, attempt: u32, step: Option<Step>, s
         random: 0.5,
         ..Answer::default()
     };
-    serde_json::from_str(&execution.settle(&answer).to_json()).unwrap()
+    let verdict: Value = serde_json::from_str(&execution.settle(&answer).to_json()).unwrap();
+    assert_outputs_match_their_schema(&verdict);
+    verdict
+}
+
+/// Every success item the core produces has only the fields its operation's output schema
+/// declares, each of the declared JSON type.
+fn assert_outputs_match_their_schema(verdict: &Value) {
+    for item in verdict["outputs"].as_array().into_iter().flatten() {
+        let operation = item["operation"].as_str().expect("every item names its operation");
+        let spec = REGISTRY.iter().find(|spec| spec.name == operation).expect("a known operation");
+        let schema = output_schema::operation_schema(spec);
+        for (field, value) in item.as_object().unwrap() {
+            let kind = schema["properties"][field]["type"].as_str().unwrap_or_else(|| panic!("{operation}: {field} is not in its schema: {item}"));
+            assert!(output_schema::has_type(value, kind), "{operation}: {field} is {value}, not {kind}");
+        }
+    }
 }
 
 fn fail(execution: &Execution, attempt: u32, step: Option<Step>, code: &str) -> Value {

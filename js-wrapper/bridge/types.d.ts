@@ -220,6 +220,8 @@ export interface Catalog {
 	loginTypes: string[];
 	binaryFormats: BinaryFormat[];
 	credentialTest: { path: string; fields: string; rules: Array<{ key: string; value: unknown; message: string }> };
+	/** The output schemas; the build writes them as the nodes' __schema__ files and drops them here. */
+	outputSchemas?: { operations: Array<{ resource: string; operation: string; schema: IDataObject }>; trigger: IDataObject };
 	trigger: {
 		events: EventChoice[];
 		itemFields: string[];

@@ -38,6 +38,8 @@ pub static SPEC: OperationSpec = OperationSpec {
         "userId",
         "mediaType",
         "mediaUrl",
+        "attachmentId",
+        "fileName",
         "messageId",
         "sentAt",
         "appSecretProofUsed",

@@ -25,6 +25,7 @@ pub static SPEC: OperationSpec = OperationSpec {
         "attachmentId",
         "mediaType",
         "mediaUrl",
+        "fileName",
         "appSecretProofUsed",
         "timestamp",
         "nodeVersion",

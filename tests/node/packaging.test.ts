@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 
 import { ESLint } from 'eslint';
 
+import type { Catalog } from '../../js-wrapper/bridge/types';
 import type { MetaImitation } from '../../sandbox/metaImitation';
 import { startMetaImitation } from '../../sandbox/metaImitation';
 import { ACCESS_TOKEN, APP_SECRET, META_UUID, USER_A, credentialsFor } from '../support/fixtures';
@@ -43,6 +44,9 @@ function reachable(entries: string[]): Set<string> {
 	}
 	return seen;
 }
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { CATALOG } = require(path.resolve('dist/js-wrapper/bridge/generated/catalog.js')) as { CATALOG: Catalog };
 
 describe('the npm package', () => {
 	before(() => {
@@ -90,12 +94,17 @@ describe('the npm package', () => {
 		const used = reachable([...packageJson.n8n.nodes, ...packageJson.n8n.credentials]);
 		assert.deepEqual(js.filter((file) => !used.has(path.normalize(file))), [], 'unused JavaScript in the package');
 		const others = dist.filter((file) => !file.endsWith('.js'));
+		// An output schema per operation, where n8n looks for it (__schema__/v1.0.0/<resource>/<operation>.json), and the trigger's.
+		const schemas = CATALOG.operations.map((op) => `dist/js-wrapper/nodes/Instagram/__schema__/v1.0.0/${op.resource}/${op.name}.json`);
+		assert.equal(schemas.length, 16);
 		assert.deepEqual(others.sort(), [
 			'dist/js-wrapper/nodes/Instagram/Instagram.node.json',
+			...schemas.sort(),
 			'dist/js-wrapper/nodes/Instagram/instagram.dark.svg',
 			'dist/js-wrapper/nodes/Instagram/instagram.svg',
 			'dist/js-wrapper/nodes/InstagramTrigger/InstagramTrigger.node.json',
-		]);
+			'dist/js-wrapper/nodes/InstagramTrigger/__schema__/v1.0.0.json',
+		].sort());
 	});
 
 	it("passes n8n Cloud's scanner rules in every file but the one environment read", async () => {

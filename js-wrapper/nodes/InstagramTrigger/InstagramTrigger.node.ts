@@ -26,7 +26,8 @@ export class InstagramTrigger implements INodeType {
 		icon: { light: 'file:../Instagram/instagram.svg', dark: 'file:../Instagram/instagram.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{($parameter["events"] || []).join(", ")}}',
+		// The chosen events by their labels, as the editor lists them.
+		subtitle: `={{ ($parameter["events"] || []).map((event) => (${JSON.stringify(Object.fromEntries(CATALOG.trigger.events.map((event) => [event.value, event.label])))})[event] || event).join(", ") }}`,
 		description: 'Starts the workflow when someone messages, comments, reacts or mentions your Instagram account',
 		defaults: { name: 'Instagram Trigger' },
 		inputs: [],
