@@ -37,6 +37,9 @@ MUTANTS_BUILT=1 bash scripts/mutants.sh --bounded
 step "End-to-end: the packed node inside real n8n (${E2E_N8N_MAJORS:-2,1}), npm start, load with faults"
 E2E_N8N_MAJORS="${E2E_N8N_MAJORS:-2,1}" node --test --test-concurrency=1 .tmp/build/tests/e2e/
 
+step "Browser: the n8n editor as npm start serves it, in Chromium"
+node --test .tmp/build/tests/browser/
+
 step "Fuzzing the core for ${FUZZ_SECONDS:-60} s"
 bash scripts/fuzz.sh "${FUZZ_SECONDS:-60}"
 

@@ -2,38 +2,14 @@
 // its node panel, the demo workflow runs against the local sandbox, and Ctrl-C leaves
 // nothing running.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import type { RunningN8n } from './support/n8n';
 import { N8nInstance, ensureRuntime, freePort, packTarball } from './support/n8n';
-
-async function listening(port: number): Promise<boolean> {
-	return await new Promise((resolve) => {
-		const socket = connect(port, '127.0.0.1');
-		socket.once('connect', () => {
-			socket.destroy();
-			resolve(true);
-		});
-		socket.once('error', () => resolve(false));
-	});
-}
-
-/** Polls `probe`; fails at once, with start.sh's output, if `child` exits meanwhile. */
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number, child?: { exitCode: number | null; output(): string }): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	while (Date.now() < deadline) {
-		if (child && child.exitCode !== null) throw new Error(`npm start exited (${child.exitCode}) while waiting for ${what}:\n${child.output()}`);
-		const value = await probe().catch(() => undefined);
-		if (value !== undefined) return value;
-		await new Promise((resolve) => setTimeout(resolve, 500));
-	}
-	throw new Error(`timed out waiting for ${what}${child ? `:\n${child.output()}` : ''}`);
-}
+import { listening, startScript, until } from './support/start';
 
 /** Another n8n on n8n's default ports (editor 5678, task broker 5679), as users often have. */
 async function anotherN8n(): Promise<RunningN8n> {
@@ -42,14 +18,6 @@ async function anotherN8n(): Promise<RunningN8n> {
 	return await n8n.start(5678, { N8N_RUNNERS_BROKER_PORT: '5679' });
 }
 const others: N8nInstance[] = [];
-
-function startScript(env: Record<string, string>) {
-	const child = spawn('bash', ['scripts/start.sh'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-	let output = '';
-	child.stdout.on('data', (chunk) => (output += chunk));
-	child.stderr.on('data', (chunk) => (output += chunk));
-	return Object.assign(child, { output: () => output });
-}
 
 describe('npm start', () => {
 	let other: RunningN8n;
