@@ -167,6 +167,29 @@ describe('the n8n editor in a real browser, as npm start serves it', () => {
 		await page.locator('[data-test-id=ndv-close-button]').click();
 	});
 
+	it('shows every option with its whole label, and Messages Per Second as typed', async () => {
+		await node('Reply on Instagram').dblclick();
+		const added: string[] = [];
+		for (let i = 0; i < 10; i++) {
+			// With every option added, the Add option button goes.
+			const add = ndv().locator('[data-test-id=collection-parameter-add]').first();
+			if (!(await add.waitFor({ timeout: 3000 }).then(() => true, () => false))) break;
+			await add.click();
+			const choices = page.locator('[role=option]:visible, .el-select-dropdown__item:visible');
+			// Once every option is added, the list stays empty.
+			if (!(await choices.first().waitFor({ timeout: 3000 }).then(() => true, () => false))) break;
+			added.push((await choices.first().innerText()).trim());
+			await choices.first().click();
+		}
+		assert.deepEqual(added.sort(), ['Concurrent Requests', 'Max Retries', 'Messages Per Second', 'Messaging Type', 'Reply To Message ID', 'Retry Unknown Deliveries', 'Tag', 'Timeout']);
+		const cut = await ndv()
+			.locator('[data-test-id=parameter-item] label')
+			.evaluateAll((labels) => labels.filter((label) => label.scrollWidth > label.clientWidth + 1).map((label) => label.textContent?.trim()));
+		assert.deepEqual(cut, [], 'no label is cut off');
+		assert.equal(await parameter('messagesPerSecond').locator('input').inputValue(), '100');
+		await page.locator('[data-test-id=ndv-close-button]').click();
+	});
+
 	it("shows a bad input's clear error, and sends nothing", async () => {
 		await page.goto('/workflow/new');
 		await search('manual');
