@@ -67,7 +67,7 @@ describe('the npm package', () => {
 		assert.match(packageJson.name, /^n8n-nodes-/);
 		assert.ok(packageJson.keywords.includes('n8n-community-node-package'));
 		assert.equal(packageJson.license, 'MIT');
-		assert.deepEqual(packageJson.files, ['dist']);
+		assert.deepEqual(packageJson.files, ['dist/js-wrapper'], 'only the built node: no pictures, tests or sources');
 		assert.equal(packageJson.dependencies, undefined);
 		assert.deepEqual(Object.keys(packageJson.peerDependencies), ['n8n-workflow']);
 	});
