@@ -159,6 +159,36 @@ describe('the Instagram tool, run by an agent', () => {
 		assert.equal(meta.requests.length, 3, 'another run sends it');
 	});
 
+	it('sends once when the agent makes the same call twice at the same moment', async () => {
+		const run = 'agent-run-parallel';
+		// The first answer is slow, so the second call arrives while the first is being sent.
+		meta.script(USER_A, [{ kind: 'slow', delayMs: 300 }]);
+		const [first, second] = (
+			await Promise.all([
+				tool({ userId: USER_A, messageText: 'At once' }, { executionId: run }),
+				tool({ userId: USER_A, messageText: 'At once' }, { executionId: run }),
+			])
+		).map(only);
+		assert.equal(meta.requests.length, 1);
+		assert.deepEqual([first.success, second.success], [true, true]);
+		assert.deepEqual([first.reason, second.reason], [undefined, 'duplicate_call']);
+		assert.equal(second.messageId, first.messageId);
+	});
+
+	it('sends a simultaneous repeat after all when the first call sent nothing', async () => {
+		const run = 'agent-run-parallel-refused';
+		meta.script(USER_A, [{ kind: 'slow', delayMs: 300, then: { kind: 'graphError', status: 400, code: 100, subcode: 2018001, message: 'No matching user found' } }]);
+		const [first, second] = (
+			await Promise.all([
+				tool({ userId: USER_A, messageText: 'Refused once' }, { executionId: run }),
+				tool({ userId: USER_A, messageText: 'Refused once' }, { executionId: run }),
+			])
+		).map(only);
+		assert.deepEqual([first.success, first.reason], [false, 'no_matching_user']);
+		assert.notEqual(second.reason, 'duplicate_call', 'a refused call is not an answer to repeat');
+		assert.equal(meta.requests.length, 2);
+	});
+
 	it('lets a call that sent nothing be made again once corrected', async () => {
 		const run = 'agent-run-corrected';
 		const tooLong = only(await tool({ userId: USER_A, messageText: 'é'.repeat(750) }, { executionId: run }));

@@ -24,6 +24,7 @@ export async function executeNode(ctx: IExecuteFunctions): Promise<INodeExecutio
 	const { input, options, credentials, account } = await gather(ctx, itemCount);
 
 	const session = await CoreSession.start(input, ctx.getNode());
+	let toolRun: ToolRun | undefined;
 	try {
 		const plan = session.plan();
 		if (plan.setupError && !continueOnFail) throw toNodeError(ctx, plan.setupError);
@@ -35,10 +36,10 @@ export async function executeNode(ctx: IExecuteFunctions): Promise<INodeExecutio
 		}
 		// A tool call to someone outside the conversation, or one already made in this run,
 		// is answered without sending.
-		const toolRun = tool ? new ToolRun(ctx, input) : undefined;
+		toolRun = tool ? new ToolRun(ctx, input) : undefined;
 		const decided = new Map<number, IDataObject[]>();
 		for (let index = 0; toolRun && index < itemCount; index++) {
-			const decision = results.has(index) ? undefined : toolRun.decide(index);
+			const decision = results.has(index) ? undefined : await toolRun.decide(index);
 			if (decision) decided.set(index, decision.outputs);
 		}
 
@@ -70,21 +71,23 @@ export async function executeNode(ctx: IExecuteFunctions): Promise<INodeExecutio
 		}
 
 		// Each input item's outputs, paired to it; an item the execution never reached says so.
+		const outputs = new Map<number, IDataObject[]>();
+		for (let index = 0; index < itemCount; index++) {
+			if (decided.has(index)) continue;
+			const result = results.get(index) ?? { outputs: [], error: session.abandon(index, 'notSent') };
+			outputs.set(
+				index,
+				toolRun ? toolRun.settled(index, result.outputs, result.error) : [...result.outputs, ...(result.error ? [result.error.item] : [])],
+			);
+		}
 		const output: INodeExecutionData[] = [];
 		for (let index = 0; index < itemCount; index++) {
-			const early = decided.get(index);
-			if (early) {
-				for (const json of early) output.push({ json, pairedItem: { item: index } });
-				continue;
-			}
-			const result = results.get(index) ?? { outputs: [], error: session.abandon(index, 'notSent') };
-			const items = toolRun
-				? toolRun.settled(index, result.outputs, result.error)
-				: [...result.outputs, ...(result.error ? [result.error.item] : [])];
+			const items = toolRun?.repeatOf(index, (first) => outputs.get(first) ?? []) ?? decided.get(index) ?? outputs.get(index) ?? [];
 			for (const json of items) output.push({ json, pairedItem: { item: index } });
 		}
 		return output;
 	} finally {
+		toolRun?.release();
 		session.free();
 	}
 }

@@ -59,20 +59,32 @@ function idList(value: unknown): string[] {
 }
 
 /**
+ * A call's place in the memory: its outputs once it may have reached Meta, or, while it is
+ * being sent, the promise of them (undefined when it failed without sending anything).
+ */
+interface Remembered {
+	outputs?: IDataObject[];
+	pending?: Promise<IDataObject[] | undefined>;
+	/** The tool run sending it. */
+	owner?: ToolRun;
+}
+
+/**
  * The tool calls of the executions running in this process, so an identical call in the
- * same agent run is answered from the first one instead of sending twice. An execution runs
- * on one process (in queue mode, one worker), so this in-process memory sees all its calls.
+ * same agent run is answered from the first one instead of sending twice, even when the
+ * agent makes both at once. An execution runs on one process (in queue mode, one worker),
+ * so this in-process memory sees all its calls.
  */
 class CallMemory {
-	private readonly byExecution = new Map<string, Map<string, IDataObject[]>>();
+	private readonly byExecution = new Map<string, Map<string, Remembered>>();
 
 	constructor(private readonly maxExecutions: number) {}
 
-	get(execution: string, key: string): IDataObject[] | undefined {
+	get(execution: string, key: string): Remembered | undefined {
 		return this.byExecution.get(execution)?.get(key);
 	}
 
-	set(execution: string, key: string, outputs: IDataObject[]): void {
+	set(execution: string, key: string, entry: Remembered | undefined): void {
 		let calls = this.byExecution.get(execution);
 		if (!calls) {
 			calls = new Map();
@@ -80,11 +92,20 @@ class CallMemory {
 			// The oldest executions are forgotten first.
 			while (this.byExecution.size > this.maxExecutions) this.byExecution.delete(this.byExecution.keys().next().value as string);
 		}
-		calls.set(key, outputs);
+		if (entry) calls.set(key, entry);
+		else calls.delete(key);
 	}
 }
 
 const memory = new CallMemory(1000);
+
+function asRepeat(outputs: IDataObject[]): IDataObject[] {
+	return outputs.map((item) => ({
+		...item,
+		reason: 'duplicate_call',
+		note: 'The same call was already made in this run; it was not sent again. Do not repeat it.',
+	}));
+}
 
 export interface ToolDecision {
 	/** The item's outputs, decided before anything is sent: refused, or a repeated call. */
@@ -97,6 +118,10 @@ export interface ToolDecision {
  */
 export class ToolRun {
 	private readonly keys = new Map<number, string>();
+	/** The calls this run sends, and how each one's outputs are handed to its repeats. */
+	private readonly claimed = new Map<string, (outputs: IDataObject[] | undefined) => void>();
+	/** Items of this run that repeat another item of it: the item whose outputs they share. */
+	private readonly repeats = new Map<number, number>();
 
 	constructor(
 		private readonly ctx: IExecuteFunctions,
@@ -107,8 +132,12 @@ export class ToolRun {
 		return this.input.operation ?? '';
 	}
 
-	/** What an item gets without being sent, if anything. */
-	decide(index: number): ToolDecision | undefined {
+	/**
+	 * What an item gets without being sent, if anything. An identical call that another run
+	 * is sending at this moment is waited for, then answered from it (or sent, if the first
+	 * one sent nothing).
+	 */
+	async decide(index: number): Promise<ToolDecision | undefined> {
 		const params = (this.input.items[index] ?? {}) as IDataObject;
 		const field = recipientField(this.operation);
 		if (field && params[CATALOG.parameterErrorKey] === undefined && this.ctx.getNodeParameter(GUARD_PARAMETER, index, true) !== false) {
@@ -134,24 +163,52 @@ export class ToolRun {
 		const spec = CATALOG.operations.find((op) => op.name === this.operation);
 		if (!spec?.changes) return undefined;
 		const key = createHash('sha256').update(JSON.stringify([this.operation, params])).digest('hex');
+		const execution = this.ctx.getExecutionId();
+		for (;;) {
+			const earlier = memory.get(execution, key);
+			if (earlier?.outputs) return { outputs: asRepeat(earlier.outputs) };
+			if (earlier?.owner === this) {
+				// The same call twice in one batch: the first is sent, this one shares its answer.
+				this.repeats.set(index, [...this.keys].find(([, k]) => k === key)![0]);
+				return { outputs: [] };
+			}
+			if (!earlier?.pending) break;
+			await earlier.pending;
+		}
 		this.keys.set(index, key);
-		const earlier = memory.get(this.ctx.getExecutionId(), key);
-		if (!earlier) return undefined;
-		return {
-			outputs: earlier.map((item) => ({
-				...item,
-				reason: 'duplicate_call',
-				note: 'The same call was already made in this run; it was not sent again. Do not repeat it.',
-			})),
-		};
+		let release: (outputs: IDataObject[] | undefined) => void = () => undefined;
+		const pending = new Promise<IDataObject[] | undefined>((resolve) => (release = resolve));
+		this.claimed.set(key, release);
+		memory.set(execution, key, { pending, owner: this });
+		return undefined;
 	}
 
 	/** Keeps a sent item's outputs for repeated calls, and shapes them for the model. */
 	settled(index: number, outputs: IDataObject[], error: ErrorReport | undefined): IDataObject[] {
 		const shaped = [...outputs.map(toolSuccess), ...(error ? [toolError(this.operation, error)] : [])];
 		const key = this.keys.get(index);
-		// A failure that sent nothing may be tried again (corrected); anything that may have reached Meta is kept.
-		if (key !== undefined && (!error || error.deliveryUnknown)) memory.set(this.ctx.getExecutionId(), key, shaped);
+		if (key !== undefined) {
+			// A failure that sent nothing may be tried again (corrected); anything that may have reached Meta is kept.
+			const kept = !error || error.deliveryUnknown ? shaped : undefined;
+			memory.set(this.ctx.getExecutionId(), key, kept && { outputs: kept });
+			this.claimed.get(key)?.(kept);
+			this.claimed.delete(key);
+		}
 		return shaped;
+	}
+
+	/** The outputs of an item that repeated another item of this run, once that one settled. */
+	repeatOf(index: number, outputsOf: (index: number) => IDataObject[]): IDataObject[] | undefined {
+		const first = this.repeats.get(index);
+		return first === undefined ? undefined : asRepeat(outputsOf(first));
+	}
+
+	/** Lets every call still claimed go (a run that stopped early): nothing of it is remembered. */
+	release(): void {
+		for (const [key, release] of this.claimed) {
+			memory.set(this.ctx.getExecutionId(), key, undefined);
+			release(undefined);
+		}
+		this.claimed.clear();
 	}
 }
