@@ -154,6 +154,8 @@ export interface MetaImitation {
 	hostFile(url: string, file: RemoteFile): void;
 	/** A comment that private replies can answer. */
 	addComment(commentId: string, comment: Comment): void;
+	/** A post of another account: Meta shares only the account's own posts (any other ID is taken as one). */
+	addForeignPost(postId: string): void;
 	/** Webhook subscriptions: the app's, the accounts', and the handshakes Meta made. */
 	subscriptions: Subscriptions;
 	reset(): void;
@@ -240,6 +242,7 @@ export async function startMetaImitation(options: ImitationOptions): Promise<Met
 	const comments = new Map<string, Comment>();
 	const subscriptions = new Subscriptions();
 	const repliedComments = new Set<string>();
+	const foreignPosts = new Set<string>();
 	let seq = 0;
 	let messageCounter = 0;
 	const sockets = new Set<Socket>();
@@ -485,6 +488,11 @@ export async function startMetaImitation(options: ImitationOptions): Promise<Met
 									: refuse(400, 100, 'The attachment type does not match the uploaded attachment', { subcode: 2018047 })));
 				if (refusal) return send(refusal);
 			}
+			if (content.kind === 'share' && foreignPosts.has(content.postId)) {
+				// Meta's pages allow sharing only the account's own posts and do not document the
+				// refusal's wording: this text is the imitation's.
+				return send(refuse(400, 100, 'The media does not belong to this Instagram account', { type: 'IGApiException' }));
+			}
 			if ('commentId' in recipient) {
 				const comment = commentOf(recipient.commentId);
 				if (repliedComments.has(recipient.commentId)) {
@@ -571,6 +579,7 @@ export async function startMetaImitation(options: ImitationOptions): Promise<Met
 		comments.clear();
 		subscriptions.reset();
 		repliedComments.clear();
+		foreignPosts.clear();
 	}
 
 	const server: Server = createServer((req, res) => {
@@ -607,6 +616,9 @@ export async function startMetaImitation(options: ImitationOptions): Promise<Met
 		},
 		addComment(commentId, comment) {
 			comments.set(commentId, comment);
+		},
+		addForeignPost(postId) {
+			foreignPosts.add(postId);
 		},
 		subscriptions,
 		reset,

@@ -18,7 +18,8 @@
 use crate::clock::iso8601;
 use crate::credentials::{Credentials, RawCredentials};
 use crate::environment::{check_meta_uuid, META_UUID_VARIABLE};
-use crate::error::{CoreError, ExecutionError, SetupError, TransportError};
+use crate::graph_error;
+use crate::error::{CoreError, ExecutionError, InputError, SetupError, TransportError};
 use crate::operations::{self, Accepted, Context, Expectation, ItemParams, OperationSpec, ParamsError, Planned, Step};
 use crate::output::{ErrorReport, Identity, OutputContext, OutputItem};
 use crate::proof::AppSecretProof;
@@ -30,6 +31,7 @@ use crate::validate::ParamValue;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
+use std::collections::HashMap;
 
 /// Everything one execution needs, gathered by the wrapper in a single pass.
 #[derive(Deserialize)]
@@ -266,7 +268,7 @@ impl Execution {
         let proof = AppSecretProof::compute(&credentials.app_secret, &credentials.access_token);
         let redactor =
             Redactor::new([credentials.access_token.as_str(), credentials.app_secret.as_str(), proof.as_query_value()]);
-        let items = parsed.items.iter().map(|raw| plan_item(operation, raw, &credentials, &redactor)).collect();
+        let items = refuse_repeats(parsed.items.iter().map(|raw| plan_item(operation, raw, &credentials, &redactor)).collect());
         let identities = parsed.items.iter().map(|raw| identity_of(operation, raw, &redactor)).collect();
         let output = OutputContext { timestamp: parsed.started_at.clone(), proof_shown: proof.truncated() };
         let retry = RetryPolicy { max_retries: parsed.retry.max_retries.min(retry::MAX_MAX_RETRIES), ..parsed.retry };
@@ -448,8 +450,46 @@ impl Execution {
     fn report(&self, index: usize, error: &CoreError, retryable: Option<bool>) -> ErrorReport {
         let operation = self.operation.map_or("unknown", |spec| spec.name);
         let identity = self.identities.get(index).cloned().unwrap_or_default();
-        ErrorReport::new(error, operation, identity, &self.timestamp, retryable)
+        let mut report = ErrorReport::new(error, operation, identity, &self.timestamp, retryable);
+        if let (graph_error::OUTSIDE_WINDOW, Some(spec)) = (report.reason, self.operation) {
+            report.hint = Some(graph_error::outside_window_hint(window_kind(spec)).to_string());
+            report.item.hint = report.hint.clone();
+        }
+        report
     }
+}
+
+/// What `operation` can do about the messaging window: tagged, a private reply, or neither.
+fn window_kind(operation: &OperationSpec) -> graph_error::WindowKind {
+    if operation.fields.iter().any(|field| field.name == crate::fields::COMMENT_ID.name) {
+        graph_error::WindowKind::PrivateReply
+    } else if operation.fields.iter().any(|field| field.name == crate::fields::TAG.name) {
+        graph_error::WindowKind::Taggable
+    } else {
+        graph_error::WindowKind::Untagged
+    }
+}
+
+/// Refuses every item that repeats an earlier item's once-per-run value (a comment's one
+/// private reply): the first is sent, the repeats never are.
+fn refuse_repeats(mut items: Vec<Result<Box<dyn Planned>, CoreError>>) -> Vec<Result<Box<dyn Planned>, CoreError>> {
+    let mut first: HashMap<(&'static str, String), usize> = HashMap::new();
+    for index in 0..items.len() {
+        let Some((field, value)) = items[index].as_ref().ok().and_then(|planned| planned.once_per_run()) else { continue };
+        let value = value.to_string();
+        if let Some(&earlier) = first.get(&(field.name, value.clone())) {
+            items[index] = Err(InputError::InvalidField {
+                field,
+                problem: format!(
+                    "is the same as item {earlier}'s: Instagram takes one private reply per comment, so only item {earlier} is sent"
+                ),
+            }
+            .into());
+        } else {
+            first.insert((field.name, value), index);
+        }
+    }
+    items
 }
 
 fn plan_item(

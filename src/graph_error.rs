@@ -32,6 +32,45 @@ pub enum Class {
 pub const RATE_LIMIT_CODES: [i64; 6] = [4, 17, 32, 613, 80002, 80006];
 pub const TRANSIENT_CODES: [i64; 2] = [1, 2];
 
+/// The `reason` of Meta's outside-the-window refusals (code 10), whose hint depends on
+/// what was sent: see [`outside_window_hint`].
+pub const OUTSIDE_WINDOW: &str = "outside_window";
+
+/// Outside the 24-hour window, for messages that can carry the HUMAN_AGENT tag.
+const OUTSIDE_WINDOW_HINT: &str = "Outside the messaging window: Instagram allows replies only within 24 hours of the \
+    person's last message to your account. A person on your team may still answer up \
+    to 7 days after it: send with Messaging Type: Message Tag and Tag: HUMAN_AGENT (the \
+    Human Agent feature must be approved in App Review). If this send already carried \
+    HUMAN_AGENT, those 7 days have passed too: wait until they write again.";
+
+/// What an operation can do about the messaging window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WindowKind {
+    /// A message that can carry the HUMAN_AGENT tag (the hint table's text).
+    Taggable,
+    /// A private reply: once per comment, within 7 days of it, never tagged.
+    PrivateReply,
+    /// A reaction or sender action: no tag, only within 24 hours.
+    Untagged,
+}
+
+/// The outside-the-window hint for what was sent.
+pub fn outside_window_hint(kind: WindowKind) -> &'static str {
+    match kind {
+        WindowKind::Taggable => OUTSIDE_WINDOW_HINT,
+        WindowKind::PrivateReply => {
+            "Outside the private-reply window: Instagram takes one private reply per comment, within 7 \
+             days of the comment. This comment is older, or was answered already; no message tag changes \
+             that. Answer in the conversation once the person writes to you."
+        }
+        WindowKind::Untagged => {
+            "Outside the messaging window: reactions and sender actions are allowed only within 24 hours \
+             of the person's last message to your account, and take no message tag. Wait until they write \
+             again."
+        }
+    }
+}
+
 /// One row of the hint table: a code, optionally narrowed to subcodes, what it means in a
 /// word (a stable `reason` workflows and AI agents can branch on), and the hint.
 pub struct HintRow {
@@ -47,12 +86,8 @@ pub const HINTS: &[HintRow] = &[
     HintRow {
         code: 10,
         subcodes: &[2534022, 2018278],
-        reason: "outside_window",
-        hint: "Outside the messaging window: Instagram allows replies only within 24 hours of the \
-               person's last message to your account. A person on your team may still answer up \
-               to 7 days after it: send with Messaging Type: Message Tag and Tag: HUMAN_AGENT (the \
-               Human Agent feature must be approved in App Review). Later than that, wait until \
-               they write again.",
+        reason: OUTSIDE_WINDOW,
+        hint: OUTSIDE_WINDOW_HINT,
     },
     HintRow {
         code: 100,

@@ -521,6 +521,7 @@ fn generic_template_elements_are_checked_one_by_one() {
     assert!(start("sendGenericTemplate", json!([item(vec![element(chars('é', 80))])])).plan().refused.is_empty());
     let message = refused("sendGenericTemplate", item(vec![element(chars('é', 81))]));
     assert!(message.starts_with("Elements element 1: Title is 81 characters long; Instagram allows at most 80"), "{message}");
+    assert!(start("sendGenericTemplate", json!([item(vec![json!({"title": "T", "subtitle": chars('é', 80)})])])).plan().refused.is_empty());
     let message = refused("sendGenericTemplate", item(vec![json!({"title": "T", "subtitle": chars('s', 81)})]));
     assert!(message.starts_with("Elements element 1: Subtitle is 81 characters long; Instagram allows at most 80"), "{message}");
     let message = refused("sendGenericTemplate", item(vec![json!({"title": "T"})]));
@@ -609,6 +610,55 @@ fn a_private_reply_names_the_commenter_from_meta_s_answer() {
     assert_eq!(item["messageText"], "Here you go");
     assert_eq!(item["messageId"], "mid.pr");
     assert_eq!(fail(&execution, 1, None, "ETIMEDOUT")["outcome"], "failed", "Meta allows one reply: never resent blind");
+}
+
+#[test]
+fn a_comment_gets_one_private_reply_per_run_the_repeats_are_refused_before_sending() {
+    let execution = start(
+        "sendPrivateReply",
+        json!([
+            {"commentId": "1785", "messageText": "First"},
+            {"commentId": "1786", "messageText": "Other comment"},
+            {"commentId": "1785", "messageText": "Again"},
+            {"commentId": "1785", "replyWith": "media", "mediaType": "image", "mediaUrl": "https://a.example/a.jpg"},
+        ]),
+    );
+    let plan = execution.plan();
+    let refused: Vec<u32> = plan.refused.iter().map(|r| r.index).collect();
+    assert_eq!(refused, vec![2, 3]);
+    for index in [2, 3] {
+        assert_eq!(
+            refusal(&execution, index),
+            "Comment ID is the same as item 0's: Instagram takes one private reply per comment, so only item 0 is sent"
+        );
+    }
+    assert_eq!(request(&execution, 1)["body"]["text"], r#"{"recipient":{"comment_id":"1786"},"message":{"text":"Other comment"}}"#);
+    // Direct messages to one person are not limited this way.
+    let messages = start("sendMessage", json!([{"userId": USER, "messageText": "a"}, {"userId": USER, "messageText": "a"}]));
+    assert!(messages.plan().refused.is_empty());
+}
+
+#[test]
+fn the_outside_window_hint_says_what_the_operation_can_do() {
+    let outside = r#"{"error":{"message":"This message is sent outside of allowed window.","type":"OAuthException","code":10,"error_subcode":2534022}}"#;
+    let hint = |operation: &str, item: Value| {
+        let verdict = answer(&start(operation, json!([item])), 0, 1, None, 400, outside);
+        assert_eq!(verdict["error"]["reason"], "outside_window");
+        assert_eq!(verdict["error"]["item"]["hint"], verdict["error"]["hint"]);
+        verdict["error"]["hint"].as_str().unwrap().to_string()
+    };
+    let message = hint("sendMessage", json!({"userId": USER, "messageText": "Hi"}));
+    assert!(message.contains("Tag: HUMAN_AGENT") && message.contains("already carried HUMAN_AGENT"), "{message}");
+    let reply = hint("sendPrivateReply", json!({"commentId": "1785", "messageText": "Hi"}));
+    assert!(reply.contains("one private reply per comment, within 7 days"), "{reply}");
+    assert!(!reply.contains("Tag: HUMAN_AGENT"), "a private reply takes no tag: {reply}");
+    for (operation, item) in [
+        ("react", json!({"userId": USER, "messageId": "aWdfZAG1faWQ"})),
+        ("sendAction", json!({"userId": USER, "action": "typing_on"})),
+    ] {
+        let untagged = hint(operation, item);
+        assert!(untagged.contains("24 hours") && untagged.contains("take no message tag"), "{operation}: {untagged}");
+    }
 }
 
 #[test]

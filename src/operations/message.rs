@@ -135,6 +135,14 @@ pub enum To {
 }
 
 impl To {
+    /// The comment of a private reply.
+    pub fn comment(&self) -> Option<&str> {
+        match self {
+            To::Comment(id) => Some(id),
+            To::User(_) => None,
+        }
+    }
+
     pub fn recipient(&self) -> Recipient<'_> {
         match self {
             To::User(id) => Recipient::Id(id),

@@ -162,6 +162,12 @@ pub trait Planned: std::fmt::Debug {
     fn expects(&self, _step: Option<&Step>, _ctx: &Context) -> Option<Expectation> {
         None
     }
+    /// A value only one item of a run may use, and the field it came from: Meta takes one
+    /// private reply per comment, so a later item naming the same comment is refused
+    /// before anything is sent.
+    fn once_per_run(&self) -> Option<(&'static Field, &str)> {
+        None
+    }
 }
 
 /// The key under which the wrapper reports a parameter n8n could not evaluate.

@@ -149,6 +149,10 @@ impl SendMedia {
 }
 
 impl Planned for SendMedia {
+    fn once_per_run(&self) -> Option<(&'static crate::fields::Field, &str)> {
+        self.to.comment().map(|id| (&crate::fields::COMMENT_ID, id))
+    }
+
     fn request(&self, ctx: &Context) -> HttpRequest {
         match &self.source {
             Source::Url(url) => self.send(ctx, Payload::Url(url)),

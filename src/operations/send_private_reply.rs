@@ -76,6 +76,10 @@ struct Message<'a> {
 }
 
 impl Planned for PrivateText {
+    fn once_per_run(&self) -> Option<(&'static crate::fields::Field, &str)> {
+        self.to.comment().map(|id| (&COMMENT_ID, id))
+    }
+
     fn request(&self, ctx: &Context) -> HttpRequest {
         let message = Message { text: &self.text };
         message::send_request(ctx, &self.to.recipient(), &message, &MessageOptions::default(), SPEC.rate_class)

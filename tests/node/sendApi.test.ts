@@ -231,7 +231,16 @@ describe('the Send API, uploads and conversations against the Meta imitation', (
 		const [item] = jsonOf(await run({ operation: 'sendPrivateReply', commentId: comment, messageText: 'Hi' }, { continueOnFail: true }));
 		assert.equal(item.errorCode, 10);
 		assert.equal(item.errorSubcode, 2534022);
-		assert.match(String(item.hint), /Outside the messaging window/);
+		assert.match(String(item.hint), /one private reply per comment, within 7 days/);
+		assert.doesNotMatch(String(item.hint), /HUMAN_AGENT/, 'a private reply takes no tag');
+	});
+
+	it("shares only the account's own posts: another account's post is refused and nothing is delivered", async () => {
+		meta.addForeignPost('17900000000000099');
+		const [item] = jsonOf(await run({ operation: 'sharePost', userId: USER_A, postId: '17900000000000099' }, { continueOnFail: true }));
+		assert.deepEqual([item.success, item.errorCode], [false, 100]);
+		assert.match(String(item.error), /does not belong to this Instagram account/);
+		assert.equal(meta.requests.filter((r) => r.delivered).length, 0);
 	});
 
 	it('reads every conversation across pages, one item each, paired to the input item', async () => {
