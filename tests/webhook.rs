@@ -273,6 +273,7 @@ fn signed_bodies_that_are_not_deliveries_get_200_and_start_nothing() {
         (&b"not json"[..], "the body is not JSON"),
         (b"[1,2]", "the body is not a JSON object"),
         (br#"{"object":"page","entry":[]}"#, "the delivery is for object \"page\", not instagram"),
+        (br#"{"object":"Call +1 555 0100 now","entry":[]}"#, "the delivery is for another kind of object, not instagram"),
         (br#"{"object":"instagram"}"#, "the body has no entry list"),
         (br#"{"object":"instagram","entry":[]}"#, "the delivery holds no events"),
     ] {

@@ -49,7 +49,7 @@ pub fn read(body: &[u8], now_ms: f64) -> Result<Delivery, String> {
     let value: Value = serde_json::from_slice(body).map_err(|err| format!("the body is not JSON ({:?} error at line {}, column {})", err.classify(), err.line(), err.column()))?;
     let Some(object) = value.as_object() else { return Err("the body is not a JSON object".into()) };
     if let Some(kind) = object.get("object").and_then(Value::as_str).filter(|kind| *kind != "instagram") {
-        return Err(format!("the delivery is for object {}, not instagram", quote(kind)));
+        return Err(format!("the delivery is for {}, not instagram", object_kind(kind)));
     }
     let Some(entries) = object.get("entry").and_then(Value::as_array) else {
         return Err("the body has no entry list".into());
@@ -179,6 +179,12 @@ fn to_ms(time: f64) -> f64 {
     if time < 1e11 { time * 1000.0 } else { time }
 }
 
-fn quote(text: &str) -> String {
-    crate::error::quote_for_message(&text.chars().take(40).collect::<String>())
+/// The `object` a delivery names, as the log may show it: Meta's kinds are short lowercase
+/// words (`page`, `whatsapp_business_account`); anything else is body text and stays out.
+fn object_kind(kind: &str) -> String {
+    if !kind.is_empty() && kind.len() <= 40 && kind.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
+        format!("object \"{kind}\"")
+    } else {
+        "another kind of object".to_string()
+    }
 }

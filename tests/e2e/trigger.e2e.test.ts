@@ -18,6 +18,8 @@ import { credential, genericNode, pastedReadmeWorkflow, workflow } from './suppo
 
 const majors = (process.env.E2E_N8N_MAJORS ?? '2,1').split(',').map(Number).filter(Boolean);
 const VERIFY_TOKEN = `verify-${randomBytes(12).toString('hex')}`;
+/** The credential's Webhook Secret (an Instagram app's secret), beside its App Secret. */
+const WEBHOOK_SECRET = `webhook-secret-${randomBytes(12).toString('hex')}`;
 const APP_ID = '1234567890123';
 const ACCOUNT = '17841400000000999';
 const GOOD = { id: 'igTriggerCred001', name: 'Instagram (trigger)' };
@@ -42,8 +44,16 @@ const REPLY = (text: string) => `Thanks for your message! We got: ${text}`;
 
 /** Text only rejected bodies carry: it must never reach a log. */
 const BODY_MARKER = `body-${randomBytes(8).toString('hex')}`;
+/** Text an accepted body carries: it must never reach a log either. */
+const ACCEPTED_MARKER = `accepted-${randomBytes(8).toString('hex')}`;
 
-const sign = (body: string, secret = APP_SECRET) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+/** Every signature sent, to look for in the logs (also without its `sha256=`). */
+const signatures: string[] = [];
+const sign = (body: string, secret = APP_SECRET) => {
+	const hex = createHmac('sha256', secret).update(body).digest('hex');
+	signatures.push(hex);
+	return `sha256=${hex}`;
+};
 
 function delivery(events: Array<{ sender: string; mid: string; text?: string; echo?: boolean; timestamp?: number }>): string {
 	return JSON.stringify({
@@ -115,7 +125,7 @@ for (const major of majors) {
 			runtime = ensureRuntime(major);
 			n8n = N8nInstance.create(runtime, tarball);
 			const data = { accessToken: ACCESS_TOKEN, appSecret: APP_SECRET, apiVersion: 'v18.0', baseUrl: meta.url };
-			await n8n.importCredentials([credential(GOOD.id, GOOD.name, data), credential(SUBSCRIBING.id, SUBSCRIBING.name, { ...data, appId: APP_ID, pageId: '104000000000001' })]);
+			await n8n.importCredentials([credential(GOOD.id, GOOD.name, { ...data, webhookSecret: WEBHOOK_SECRET }), credential(SUBSCRIBING.id, SUBSCRIBING.name, { ...data, appId: APP_ID, pageId: '104000000000001' })]);
 			const trigger = (id: string, name: string, cred: { id: string; name: string }, options: Record<string, unknown> = {}) => ({
 				...genericNode(name, 'n8n-nodes-instagram-dm.instagramTrigger', 1, { events: ['message'], verifyToken: VERIFY_TOKEN, options }, { instagramMessagingApi: cred }),
 				webhookId: id,
@@ -134,7 +144,8 @@ for (const major of majors) {
 			await n8n.importWorkflows([auto, subscribing]);
 			await n8n.activate(workflowId);
 			const port = await freePort();
-			server = await n8n.start(port, { N8N_META_UUID: META_UUID, WEBHOOK_URL: `http://127.0.0.1:${port}/` });
+			// At debug level, so the line naming the matched secret is written, and checked.
+			server = await n8n.start(port, { N8N_META_UUID: META_UUID, WEBHOOK_URL: `http://127.0.0.1:${port}/`, N8N_LOG_LEVEL: 'debug' });
 			await server.setupOwner();
 			hook = `${server.url}/webhook/${webhookId}/webhook`;
 		});
@@ -231,6 +242,15 @@ for (const major of majors) {
 			assert.equal(repliesTo(person(40)).length, 0);
 		});
 
+		it("accepts a delivery signed with the credential's Webhook Secret as well as its App Secret", async () => {
+			const body = delivery([{ sender: person(50), mid: `mid.${major}.webhook-secret`, text: `by the webhook secret ${ACCEPTED_MARKER}` }]);
+			assert.equal((await post(body, { 'x-hub-signature-256': sign(body, WEBHOOK_SECRET) })).status, 200);
+			await eventually('the reply', () => repliesTo(person(50)).length === 1);
+			const other = delivery([{ sender: person(51), mid: `mid.${major}.app-secret`, text: `by the app secret ${ACCEPTED_MARKER}` }]);
+			assert.equal((await post(other, { 'x-hub-signature-256': sign(other) })).status, 200);
+			await eventually('the reply', () => repliesTo(person(51)).length === 1);
+		});
+
 		it('auto-subscribes on activation (Meta checks the callback with the handshake) and removes only that on deactivation', async () => {
 			const { json } = await server.rest('GET', `/rest/workflows/${subscribingId}`);
 			const versionId = json.data.versionId as string;
@@ -254,9 +274,13 @@ for (const major of majors) {
 			await server.stop();
 			const everything = transcript.join('\n');
 			assert.match(everything, /Instagram Trigger refused a POST with 403/, "the refusals' reasons are logged");
-			for (const secret of [...secretsOf(), VERIFY_TOKEN]) assert.ok(!everything.includes(secret), 'a secret appeared in n8n output or logs');
+			assert.match(everything, /the signature matched the credential's appSecret/, 'the debug log names the matching secret');
+			assert.match(everything, /the signature matched the credential's webhookSecret/, 'the debug log names the matching secret');
+			for (const secret of [...secretsOf(), VERIFY_TOKEN, WEBHOOK_SECRET]) assert.ok(!everything.includes(secret), 'a secret appeared in n8n output or logs');
 			assert.ok(!/sha256=[0-9a-f]{64}/.test(everything), 'a signature appeared in the logs');
+			assert.ok(signatures.length > 10 && !signatures.some((hex) => everything.includes(hex)), 'a signature appeared in the logs');
 			assert.ok(!everything.includes(BODY_MARKER), "a refused request's body appeared in the logs");
+			assert.ok(!everything.includes(ACCEPTED_MARKER), "an accepted request's body appeared in the logs");
 		});
 	});
 }
