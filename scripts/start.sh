@@ -27,7 +27,10 @@ SANDBOX_TOKEN="sandbox-access-token-not-a-real-token"
 SANDBOX_SECRET="sandbox-app-secret-not-a-real-secret"
 PACKAGE="$(node -p "require('./package.json').name")"
 
-for spec in "N8N_PORT=$N8N_PORT" "SANDBOX_PORT=$SANDBOX_PORT"; do
+ports=("N8N_PORT=$N8N_PORT" "SANDBOX_PORT=$SANDBOX_PORT")
+# A broker port chosen by the user is checked like the others; else a free one is taken below.
+[ -z "${N8N_RUNNERS_BROKER_PORT:-}" ] || ports+=("N8N_RUNNERS_BROKER_PORT=$N8N_RUNNERS_BROKER_PORT")
+for spec in "${ports[@]}"; do
   if port_taken "${spec#*=}"; then
     fail "port ${spec#*=} is already in use (another n8n, or an earlier npm start?): choose a free one, for example ${spec%%=*}=$(free_port) npm start"
   fi

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 
 import type { RunningN8n } from './support/n8n';
 import { N8nInstance, ensureRuntime, freePort, packTarball } from './support/n8n';
-import { listening, startScript, until } from './support/start';
+import { interrupt, listening, startScript, until } from './support/start';
 
 /** Another n8n on n8n's default ports (editor 5678, task broker 5679), as users often have. */
 async function anotherN8n(): Promise<RunningN8n> {
@@ -36,6 +36,15 @@ describe('npm start', () => {
 		rmSync(folder, { recursive: true, force: true });
 		assert.notEqual(code, 0);
 		assert.match(child.output(), /port 5678 is already in use[\s\S]*N8N_PORT=\d+ npm start/);
+	});
+
+	it("stops at once, too, when a task-runner broker port the user chose is taken", async () => {
+		const folder = mkdtempSync(path.join(tmpdir(), 'ig-start-broker-'));
+		const child = startScript({ N8N_DEMO_FOLDER: folder, N8N_PORT: String(await freePort()), SANDBOX_PORT: String(await freePort()), N8N_RUNNERS_BROKER_PORT: '5679' });
+		const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+		rmSync(folder, { recursive: true, force: true });
+		assert.notEqual(code, 0);
+		assert.match(child.output(), /port 5679 is already in use[\s\S]*N8N_RUNNERS_BROKER_PORT=\d+ npm start/);
 	});
 
 	it('serves the editor with the node and a runnable demo workflow beside another n8n, and stops cleanly on Ctrl-C', async () => {
@@ -90,8 +99,8 @@ describe('npm start', () => {
 			const sent = (await (await fetch(`http://127.0.0.1:${sandboxPort}/__imitation/requests`)).json()) as Array<{ outcome: string; proofValid: boolean }>;
 			assert.equal(sent.filter((r) => r.outcome === 'accepted' && r.proofValid).length, 2);
 		} finally {
-			process.kill(-child.pid!, 'SIGINT');
-			await new Promise((resolve) => child.once('exit', resolve));
+			// Ctrl-C, unless start.sh already stopped on its own (its output is in the error then).
+			await interrupt(child);
 			rmSync(folder, { recursive: true, force: true });
 		}
 		assert.equal(await listening(n8nPort), false, 'n8n still listening after Ctrl-C');
