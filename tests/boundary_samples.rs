@@ -14,6 +14,7 @@ use instagram_messaging_core::graph_error::GraphError;
 use instagram_messaging_core::operations::Step;
 use instagram_messaging_core::output::{ErrorReport, Identity, OutputItem};
 use instagram_messaging_core::request::{Body, Coalesce, Headers, HttpRequest, Method, Part, RateClass};
+use instagram_messaging_core::request_chunk::request_chunk;
 use serde_json::{json, Value};
 
 mod common;
@@ -168,6 +169,25 @@ fn writes_a_sample_of_every_boundary_value() {
     planned.extend(every_method_and_rate_class().into_iter().map(|request| json!({ "request": request })));
     planned.push(json!({ "refused": error_report() }));
 
+    // Requests cross in chunks: the chunk's first line (heads and items), for a JSON send, a
+    // refused item, a file upload (a multipart head; with the Page ID, the upload first) and
+    // a read (a GET with a query).
+    let mut with_file = execution_input();
+    with_file["operation"] = json!("sendMedia");
+    with_file["items"] = json!([{"userId": "17841400000000001", "mediaSource": "binary", "binaryPropertyName": {"property": "data", "mimeType": "image/png", "fileName": "a.png", "size": 10}}]);
+    let mut read = execution_input();
+    read["resource"] = json!("user");
+    read["operation"] = json!("getProfile");
+    read["items"] = json!([{"userId": "17841400000000001"}]);
+    let chunks: Vec<Value> = [execution, Execution::start(&with_file.to_string()), Execution::start(&read.to_string())]
+        .iter()
+        .map(|execution| {
+            let text = request_chunk(execution, 0, 64);
+            serde_json::from_str(text.split('\n').next().unwrap()).unwrap()
+        })
+        .collect();
+    let execution = Execution::start(&input.to_string());
+
     let verdicts: Vec<Value> = every_verdict().iter().map(|v| serde_json::from_str(&v.to_json()).unwrap()).collect();
     let setup_report = ErrorReport::new(&CoreError::Setup(SetupError::MissingAccessToken), "sendMessage", Identity::default(), "t", None);
     let samples = json!({
@@ -179,6 +199,7 @@ fn writes_a_sample_of_every_boundary_value() {
         "ErrorReport": [error_report(), setup_report, execution.abandon(0, Abandoned::CoreFailed)],
         "AbandonReason": [Abandoned::NotSent, Abandoned::CoreFailed, Abandoned::CoreFailedBeforeSending],
         "Catalog": [catalog()],
+        "RequestChunk": chunks,
     });
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/target/boundary-samples.json");
     std::fs::create_dir_all(concat!(env!("CARGO_MANIFEST_DIR"), "/target")).unwrap();

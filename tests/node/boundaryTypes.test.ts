@@ -49,6 +49,7 @@ describe('boundary types agree with the Rust types', () => {
 			'ExecutionInput',
 			'PlannedRequest',
 			'Plan',
+			'RequestChunk',
 			'Verdict',
 		].sort());
 	});
