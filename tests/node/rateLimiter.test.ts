@@ -276,3 +276,48 @@ describe("rate limits per class: Meta's cap for the class, under the node's limi
 		assert.ok(after[0] >= paused + 5_000, 'a 429 pauses the Conversations API too');
 	});
 });
+
+describe('one limit per Instagram account in an n8n process', () => {
+	const caps = [
+		{ rateClass: 'send', calls: 300, windowMs: 1000 },
+		{ rateClass: 'conversations', calls: 2, windowMs: 1000 },
+	];
+
+	/** Two executions' sends, 25 in flight each, `count` each: every time a call left. */
+	async function twoExecutions(clock: FakeClock, a: typeof Limiters, b: typeof Limiters, count: number): Promise<number[]> {
+		const times: number[] = [];
+		const sender = async (limiters: typeof Limiters, calls: number) => {
+			for (let i = 0; i < calls; i++) {
+				await limiters.acquire('send');
+				times.push(clock.now());
+			}
+		};
+		const senders = (limiters: typeof Limiters) => Array.from({ length: 25 }, async () => await sender(limiters, count / 25));
+		await clock.run(Promise.all([...senders(a), ...senders(b)]));
+		return times.sort((x, y) => x - y);
+	}
+
+	it('keeps two concurrent executions of 500 messages at 100/s under 100 calls in every second together', async () => {
+		const clock = new FakeClock();
+		const account = 'digest-of-one-account-token';
+		const times = await twoExecutions(clock, new Limiters(100, caps, clock, account), new Limiters(100, caps, clock, account), 500);
+		assert.equal(times.length, 1000);
+		assert.equal(largestWindow(times, 1000 + GUARD_MS), 100);
+	});
+
+	it('gives executions of different accounts a limit each', async () => {
+		const clock = new FakeClock();
+		const times = await twoExecutions(clock, new Limiters(100, caps, clock, 'digest-account-a'), new Limiters(100, caps, clock, 'digest-account-b'), 200);
+		assert.equal(largestWindow(times, 1000 + GUARD_MS), 200, 'two accounts, two limits');
+	});
+
+	it("divides Messages Per Second and Meta's class limits between the workers sharing the account", async () => {
+		const clock = new FakeClock();
+		const limiters = new Limiters(100, caps, clock, 'digest-account-four-workers', 4);
+		const sends = await classTimes(clock, limiters, 'send', 100, 25);
+		assert.equal(largestWindow(sends, 1000 + GUARD_MS), 25, 'a quarter of 100 a second');
+		const start = clock.now();
+		const reads = (await classTimes(clock, limiters, 'conversations', 4)).map((t) => t - start);
+		assert.equal(largestWindow(reads, 2000), 1, "a quarter of Meta's 2 a second: one call in any 2 seconds");
+	});
+});

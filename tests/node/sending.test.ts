@@ -51,6 +51,19 @@ describe('sending against the Meta imitation', () => {
 		assert.equal(meta.requests.length, 9);
 	});
 
+	it('shares one limit per account between two executions running at once', async () => {
+		// Each execution allows 5 a second; together, unshared, they would send 10 a second
+		// into Meta's 8. Shared, they keep to 5 between them (the same slack as above).
+		meta.setSendLimit(8);
+		const [a, b] = await Promise.all([
+			send(15, { concurrency: 15, messagesPerSecond: 5, maxRetries: 0 }, { continueOnFail: true }),
+			send(15, { concurrency: 15, messagesPerSecond: 5, maxRetries: 0 }, { continueOnFail: true }),
+		]);
+		assert.equal([...jsonOf(a), ...jsonOf(b)].filter((item) => item.success === true).length, 30);
+		assert.deepEqual(meta.requests.filter((r) => r.outcome === 'graphError:613').map((r) => r.seq), [], 'Meta throttled a call');
+		assert.equal(meta.requests.length, 30);
+	});
+
 	it('pauses every send while Meta throttles one of them', async () => {
 		const throttled = recipient(0);
 		meta.script(throttled, [

@@ -53,6 +53,7 @@ export async function executeNode(ctx: IExecuteFunctions): Promise<INodeExecutio
 				messagesPerSecond: options.messagesPerSecond,
 				rateCaps: plan.rateCaps ?? [],
 				account,
+				workerShare: options.workers,
 				timeout: options.timeout,
 				stopOnFailure: !continueOnFail,
 			},

@@ -93,6 +93,7 @@ export async function gather(ctx: IExecuteFunctions, itemCount: number): Promise
 		maxRetries: number('maxRetries', true),
 		timeout: number('timeout', false),
 		retryUnknownDelivery: rawOptions.retryUnknownDelivery === true,
+		workers: number('workers', true),
 	};
 
 	const data = (await ctx.getCredentials(INSTAGRAM_CREDENTIAL_TYPE)) ?? {};
@@ -113,6 +114,9 @@ export async function gather(ctx: IExecuteFunctions, itemCount: number): Promise
 		},
 		options,
 		credentials,
-		account: createHash('sha256').update(`instagram-account:${String(data.accessToken ?? '')}`).digest('hex'),
+		// The token names the account; the login type and base URL keep a test server apart.
+		account: createHash('sha256')
+			.update(`instagram-account:${String(data.loginType ?? '')}:${String(data.baseUrl ?? '')}:${String(data.accessToken ?? '')}`)
+			.digest('hex'),
 	};
 }

@@ -91,6 +91,15 @@ export const optionsFields: INodeProperties[] = [
 				default: 30000,
 				description: 'How long to wait for Meta to answer one request, in milliseconds: 100 to 300000 (5 minutes)',
 			},
+			{
+				displayName: 'Workers Sharing Limit',
+				name: 'workers',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 64 },
+				default: 1,
+				description:
+					"In queue mode: how many n8n workers send for this Instagram account at the same time, 1 to 64. Each keeps to Messages Per Second and Meta's per-class limits divided by this number. Executions in one n8n process always share one limit per account.",
+			},
 		],
 	},
 ];
@@ -101,6 +110,7 @@ export interface SendOptions {
 	maxRetries: number;
 	timeout: number;
 	retryUnknownDelivery: boolean;
+	workers: number;
 }
 
 /** A number option's range, as its description declares it. */

@@ -74,9 +74,13 @@ export class RateLimiter {
 		}
 	}
 
-	/** Records a call let go at `now`; only when `waitMs(now)` allowed it. */
-	take(now: number): Slot {
-		if (!(this.calls > 0)) return NO_SLOT;
+	/**
+	 * Records a call let go at `now`; only when `waitMs(now)` allowed it. `calls`: the rate
+	 * this caller keeps to, when callers with different rates share the log (the limiter's own
+	 * rate otherwise).
+	 */
+	take(now: number, calls = this.calls): Slot {
+		if (!(calls > 0)) return NO_SLOT;
 		const entry = { at: now };
 		this.recent.push(entry);
 		this.lastGrant = now;
@@ -90,8 +94,8 @@ export class RateLimiter {
 	}
 
 	/** How many calls one window allows, and the window's length in ms. */
-	private window(): { allowed: number; ms: number } {
-		const rate = this.calls / this.slowdown;
+	private window(calls: number): { allowed: number; ms: number } {
+		const rate = calls / this.slowdown;
 		const allowed = Math.max(1, Math.floor(rate));
 		// A fractional rate stretches the window so the average stays exact.
 		return { allowed, ms: (this.windowMs * allowed) / rate + RateLimiter.GUARD_MS };
@@ -101,9 +105,9 @@ export class RateLimiter {
 	 * How long the next call must wait. Without a rate the log stays empty (`take` records
 	 * nothing), so only a pause can make a call wait.
 	 */
-	waitMs(now: number): number {
-		const { allowed, ms } = this.window();
-		let wait = Math.max(this.pausedUntil - now, this.lastGrant + Math.min(RateLimiter.SPACING_MS, this.windowMs / this.calls) - now);
+	waitMs(now: number, calls = this.calls): number {
+		const { allowed, ms } = this.window(calls);
+		let wait = Math.max(this.pausedUntil - now, this.lastGrant + Math.min(RateLimiter.SPACING_MS, this.windowMs / calls) - now);
 		for (let i = this.recent.length - 1; i >= 0; i--) {
 			if (now - this.recent[i].at >= ms) this.recent.splice(i, 1);
 		}
@@ -118,14 +122,15 @@ export class RateLimiter {
 
 /**
  * Waits until every limiter lets a call go at the same moment, then takes a slot in each:
- * a request counts against the node's limit and its class's limit together.
+ * a request counts against the node's limit and its class's limit together. `rates`: the
+ * rate this caller keeps to in each limiter, where it differs from the limiter's own.
  */
-export async function acquireAll(limiters: RateLimiter[], clock: Clock): Promise<Slot> {
+export async function acquireAll(limiters: RateLimiter[], clock: Clock, rates: Array<number | undefined> = []): Promise<Slot> {
 	for (;;) {
 		const now = clock.now();
-		const wait = Math.max(0, ...limiters.map((limiter) => limiter.waitMs(now)));
+		const wait = Math.max(0, ...limiters.map((limiter, i) => limiter.waitMs(now, rates[i])));
 		if (wait <= 0) {
-			const slots = limiters.map((limiter) => limiter.take(now));
+			const slots = limiters.map((limiter, i) => limiter.take(now, rates[i]));
 			return { answered: () => slots.forEach((slot) => slot.answered()) };
 		}
 		await clock.sleep(wait);

@@ -14,6 +14,8 @@ export interface RunSettings {
 	rateCaps: RateCap[];
 	/** Which Instagram account the requests count against (a hash of the token), for shared limits. */
 	account?: string;
+	/** How many n8n processes send for the account at once: each keeps to its share of the limits. */
+	workerShare?: number;
 	timeout: number;
 	/** Without Continue On Fail: start nothing new after the first failure. */
 	stopOnFailure: boolean;
@@ -26,40 +28,56 @@ export interface ItemResult {
 }
 
 /**
- * Meta's limits per class are per Instagram account, whichever node or execution calls:
- * the limiters for one account are shared by every execution in this n8n process, so two
- * Instagram nodes of one workflow, or two workflows running at once, stay under them
- * together.
+ * Meta's limits are per Instagram account, whichever node or execution calls: the limiters
+ * for one account (its Messages Per Second pace, and one per rate class) are shared by
+ * every execution in this n8n process, so two Instagram nodes of one workflow, or two
+ * workflows running at once, stay under them together. They are per process: in queue
+ * mode each worker has its own, and the Worker Share option divides the limits between
+ * them. Keyed by a hash of the token (never the token); nothing else is kept.
  */
+const accountPace = new Map<string, RateLimiter>();
 const accountLimits = new Map<string, Map<RateClass, RateLimiter>>();
 
 /**
- * The node's limit (Messages Per Second), which every request of this execution counts
- * against, and under it one limiter per rate class at Meta's documented limit for the class
- * (from the core), shared per account when `account` names one.
+ * The node's limit (Messages Per Second), which every request counts against, and under it
+ * one limiter per rate class at Meta's documented limit for the class (from the core), each
+ * divided by `share` (how many processes send for the account), and shared per account
+ * when `account` names one.
  */
 export class Limiters {
 	private readonly node: RateLimiter;
 	private readonly byClass: Map<RateClass, RateLimiter>;
+	/** The node's rate, in a pace that executions with other rates may share. */
+	private readonly perSecond: number;
+	/** Meta's limit per class, divided by the share. */
+	private readonly caps: Map<RateClass, number>;
 
 	constructor(
 		perSecond: number,
 		caps: RateCap[],
 		private readonly clock: Clock = systemClock,
 		account?: string,
+		share = 1,
 	) {
-		this.node = new RateLimiter(perSecond, clock);
+		this.perSecond = perSecond / share;
+		const pace = account === undefined ? undefined : accountPace.get(account);
+		this.node = pace ?? new RateLimiter(this.perSecond, clock);
+		if (account !== undefined && !pace) accountPace.set(account, this.node);
 		const shared = account === undefined ? undefined : accountLimits.get(account);
 		this.byClass = shared ?? new Map();
 		for (const cap of caps) {
 			if (!this.byClass.has(cap.rateClass)) this.byClass.set(cap.rateClass, new RateLimiter(cap.calls, clock, cap.windowMs));
 		}
 		if (account !== undefined && !shared) accountLimits.set(account, this.byClass);
+		this.caps = new Map(caps.map((cap) => [cap.rateClass, cap.calls / share]));
 	}
 
 	async acquire(rateClass: RateClass): Promise<Slot> {
 		const cap = this.byClass.get(rateClass);
-		return await acquireAll(cap ? [this.node, cap] : [this.node], this.clock);
+		const calls = this.caps.get(rateClass);
+		return cap && calls !== undefined
+			? await acquireAll([this.node, cap], this.clock, [this.perSecond, calls])
+			: await acquireAll([this.node], this.clock, [this.perSecond]);
 	}
 
 	/** Meta throttled: every request waits, here and in every execution on the account. */
@@ -68,7 +86,7 @@ export class Limiters {
 		for (const limiter of this.byClass.values()) limiter.pauseFor(ms);
 	}
 
-	/** Meta's usage report: the node slows down as a whole. */
+	/** Meta's usage report (for the whole account): every execution on it slows down. */
 	reportUsage(percent: number | null | undefined): void {
 		this.node.reportUsage(percent);
 	}
@@ -89,7 +107,7 @@ export async function runAll(
 	clock: Clock = systemClock,
 ): Promise<Map<number, ItemResult>> {
 	const results = new Map<number, ItemResult>();
-	const limiters = new Limiters(settings.messagesPerSecond, settings.rateCaps, clock, settings.account);
+	const limiters = new Limiters(settings.messagesPerSecond, settings.rateCaps, clock, settings.account, settings.workerShare);
 	const shared = new SharedRequests();
 	const cancelSignal = ctx.getExecutionCancelSignal?.();
 	let next = 0;
