@@ -305,6 +305,16 @@ describe('one limit per Instagram account in an n8n process', () => {
 		assert.equal(largestWindow(times, 1000 + GUARD_MS), 100);
 	});
 
+	it('lets an execution without a limit of its own go at once, though another on the account keeps one', async () => {
+		const clock = new FakeClock();
+		const account = 'digest-account-one-unlimited';
+		await classTimes(clock, new Limiters(100, caps, clock, account), 'send', 100, 25);
+		const start = clock.now();
+		const unlimited = (await classTimes(clock, new Limiters(0, caps, clock, account), 'send', 50, 25)).map((t) => t - start);
+		assert.equal(unlimited.length, 50);
+		assert.ok(unlimited[49] <= 50 * SPACING_MS, `only Meta's class limit spaces them (${unlimited[49]} ms)`);
+	});
+
 	it('gives executions of different accounts a limit each', async () => {
 		const clock = new FakeClock();
 		const times = await twoExecutions(clock, new Limiters(100, caps, clock, 'digest-account-a'), new Limiters(100, caps, clock, 'digest-account-b'), 200);

@@ -333,6 +333,7 @@ describe('Send Message against the Meta imitation', () => {
 			[{ messagesPerSecond: -5 }, /Messages Per Second must be from 0 to 1000; it is -5/],
 			[{ maxRetries: 2.7 }, /Max Retries must be a whole number from 0 to 10; it is 2\.7/],
 			[{ timeout: 10 }, /Timeout must be from 100 to 300000; it is 10/],
+			[{ workers: 0 }, /Workers Sharing Limit must be a whole number from 1 to 64; it is 0/],
 		];
 		for (const [options, message] of cases) {
 			const result = await run({ params: { userId: USER_A, messageText: 'hi', options }, continueOnFail: true });

@@ -102,10 +102,13 @@ export class RateLimiter {
 	}
 
 	/**
-	 * How long the next call must wait. Without a rate the log stays empty (`take` records
-	 * nothing), so only a pause can make a call wait.
+	 * How long the next call must wait (negative or zero: it may go now). A caller without a
+	 * rate records nothing (`take`) and waits only for a pause, even when callers with a rate
+	 * share the log.
 	 */
 	waitMs(now: number, calls = this.calls): number {
+		// No rate of its own: only a pause holds this caller, whatever others sharing the log sent.
+		if (!(calls > 0)) return this.pausedUntil - now;
 		const { allowed, ms } = this.window(calls);
 		let wait = Math.max(this.pausedUntil - now, this.lastGrant + Math.min(RateLimiter.SPACING_MS, this.windowMs / calls) - now);
 		for (let i = this.recent.length - 1; i >= 0; i--) {
