@@ -21,7 +21,8 @@ use crate::environment::{check_meta_uuid, META_UUID_VARIABLE};
 use crate::graph_error;
 use crate::error::{CoreError, ExecutionError, InputError, SetupError, TransportError};
 use crate::operations::{self, Accepted, Context, Expectation, ItemParams, OperationSpec, ParamsError, Planned, Step};
-use crate::output::{ErrorReport, Identity, OutputContext, OutputItem};
+use crate::output::{ErrorReport, Identity, OrderedObject, OutputContext, OutputItem};
+use crate::output_schema::SKIPPED_FIELD;
 use crate::proof::AppSecretProof;
 use crate::redact::Redactor;
 use crate::request::{rate_caps, HttpRequest, RateCap};
@@ -332,6 +333,22 @@ impl Execution {
                 usage_percent: None,
             },
         }
+    }
+
+    /// The output item of an item not sent because an earlier run already sent it (the
+    /// wrapper found its Skip If Sent Before key in n8n's database): `success`, `operation`,
+    /// what identifies it, `skipped`, `timestamp`, `nodeVersion`.
+    pub fn skipped(&self, index: usize) -> OutputItem {
+        let mut item = OrderedObject::new();
+        item.push("success", Value::Bool(true));
+        item.push("operation", Value::from(self.operation.map_or("unknown", |spec| spec.name)));
+        for (name, value) in self.identities.get(index).map(|identity| identity.0.as_slice()).unwrap_or_default() {
+            item.push(name, Value::from(value.as_str()));
+        }
+        item.push(SKIPPED_FIELD, Value::Bool(true));
+        item.push("timestamp", Value::from(self.timestamp.as_str()));
+        item.push("nodeVersion", Value::from(crate::NODE_VERSION));
+        OutputItem::new(&item)
     }
 
     /// The error item of an item that was never settled.

@@ -46,7 +46,11 @@ pub const FIELD_TYPES: &[(&str, &str)] = &[
     ("name", "string"),
     ("username", "string"),
     ("profile_pic", "string"),
+    (SKIPPED_FIELD, "boolean"),
 ];
+
+/// Set on the item of a send skipped because an earlier run sent it (Skip If Sent Before).
+pub const SKIPPED_FIELD: &str = "skipped";
 
 /// The trigger item's fields and their JSON types.
 pub const TRIGGER_FIELD_TYPES: &[(&str, &str)] = &[
@@ -87,7 +91,8 @@ fn schema(fields: impl IntoIterator<Item = (&'static str, &'static str)>) -> Val
     json!({ "type": "object", "properties": properties, "version": 1 })
 }
 
-/// The fields an operation's success items may carry, in order.
+/// The fields an operation's success items may carry, in order (a send's item skipped
+/// because an earlier run sent it carries `skipped` as well).
 pub fn fields_of(spec: &OperationSpec) -> Vec<&'static str> {
     let mut fields: Vec<&'static str> = spec.output_fields.to_vec();
     if spec.fields.iter().any(|field| field.parameter == "options.messagingType") {
@@ -95,6 +100,9 @@ pub fn fields_of(spec: &OperationSpec) -> Vec<&'static str> {
         for (offset, name) in MESSAGE_OPTION_FIELDS.iter().enumerate() {
             fields.insert(at + offset, name);
         }
+    }
+    if spec.changes {
+        fields.push(SKIPPED_FIELD);
     }
     fields
 }

@@ -165,6 +165,11 @@ impl Execution {
         from_json(&self.inner.settle(&read_answer(answer)).to_json())
     }
 
+    /// The output item of an item an earlier run already sent (Skip If Sent Before).
+    pub fn skipped(&self, index: u32) -> JsValue {
+        from_json(self.inner.skipped(index as usize).json())
+    }
+
     /// The `ErrorReport` of an item never settled; `why`: `notSent`, `coreFailed` or
     /// `coreFailedBeforeSending`.
     pub fn abandon(&self, index: u32, why: &str) -> JsValue {

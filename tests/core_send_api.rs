@@ -662,6 +662,22 @@ fn the_outside_window_hint_says_what_the_operation_can_do() {
 }
 
 #[test]
+fn an_item_sent_by_an_earlier_run_is_skipped_with_its_identity_and_no_request() {
+    let execution = start("sendMessage", json!([{"userId": USER, "messageText": "Spring sale"}]));
+    let text = execution.skipped(0).json().to_string();
+    let at = |key: &str| text.find(&format!("\"{key}\":")).unwrap_or_else(|| panic!("{key} missing: {text}"));
+    let order: Vec<usize> = ["success", "operation", "userId", "skipped", "timestamp", "nodeVersion"].iter().map(|key| at(key)).collect();
+    assert!(order.windows(2).all(|pair| pair[0] < pair[1]), "in a sent item's order: {text}");
+    let item: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(item.as_object().unwrap().len(), 6, "{text}");
+    assert_eq!((&item["success"], &item["operation"], &item["userId"], &item["skipped"]), (&json!(true), &json!("sendMessage"), &json!(USER), &json!(true)));
+    assert_outputs_match_their_schema(&json!({ "outputs": [item] }));
+    let reply = start("sendPrivateReply", json!([{"commentId": "1785", "messageText": "Hi"}]));
+    let item: Value = serde_json::from_str(reply.skipped(0).json()).unwrap();
+    assert_eq!((&item["commentId"], &item["skipped"]), (&json!("1785"), &json!(true)));
+}
+
+#[test]
 fn a_media_private_reply_is_paced_as_a_private_reply() {
     let execution = start(
         "sendPrivateReply",

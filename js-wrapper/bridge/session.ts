@@ -6,7 +6,7 @@
 // each item's attempt and step, and keeps the output items), so the session moves to a
 // fresh instance started from the same input, the item whose call trapped fails with a
 // clear error, and every later call goes to the fresh instance. Nothing is replayed.
-import type { INode } from 'n8n-workflow';
+import type { IDataObject, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { isTrap, loadCore, replaceCore } from './loader';
@@ -123,6 +123,14 @@ export class CoreSession {
 		if (result.ok) return result.value;
 		this.failOrRebuild(result);
 		return this.execution.abandon(index, why);
+	}
+
+	/** The output item of an item an earlier run already sent. */
+	skipped(index: number): IDataObject {
+		const result = attempt(() => this.execution.skipped(index));
+		if (result.ok) return result.value;
+		this.failOrRebuild(result);
+		return this.execution.skipped(index);
 	}
 
 	free(): void {

@@ -138,6 +138,8 @@ export interface CoreExecution {
 	requests(from: number, count: number): string;
 	settle(answer: Answer): Verdict;
 	abandon(index: number, why: AbandonReason): ErrorReport;
+	/** The output item of an item an earlier run already sent (Skip If Sent Before). */
+	skipped(index: number): IDataObject;
 	free(): void;
 }
 

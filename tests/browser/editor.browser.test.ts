@@ -181,7 +181,7 @@ describe('the n8n editor in a real browser, as npm start serves it', () => {
 			added.push((await choices.first().innerText()).trim());
 			await choices.first().click();
 		}
-		assert.deepEqual(added.sort(), ['Concurrent Requests', 'Max Retries', 'Messages Per Second', 'Messaging Type', 'Reply To Message ID', 'Retry Unknown Deliveries', 'Tag', 'Timeout', 'Workers Sharing Limit']);
+		assert.deepEqual(added.sort(), ['Concurrent Requests', 'Max Retries', 'Messages Per Second', 'Messaging Type', 'Reply To Message ID', 'Retry Unknown Deliveries', 'Skip If Sent Before', 'Tag', 'Timeout', 'Workers Sharing Limit']);
 		const cut = await ndv()
 			.locator('[data-test-id=parameter-item] label')
 			.evaluateAll((labels) => labels.filter((label) => label.scrollWidth > label.clientWidth + 1).map((label) => label.textContent?.trim()));

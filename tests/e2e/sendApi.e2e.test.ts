@@ -66,6 +66,7 @@ for (const major of majors) {
 		let n8n: N8nInstance;
 		const id = (n: number) => `17841460${String(major * 1000 + n).padStart(9, '0')}`;
 		const people = [id(1), id(2), id(3)];
+		const campaign = [id(21), id(22), id(23), id(24), id(25), id(26)];
 		const env = { N8N_META_UUID: META_UUID, N8N_RESTRICT_FILE_ACCESS_TO: files };
 		const op = (name: string, parameters: Record<string, unknown>, credentials = FACEBOOK) =>
 			instagramOperation(name, credentials, { options: {}, ...parameters });
@@ -123,6 +124,18 @@ for (const major of majors) {
 					[one('Inbox'), op('Conversations', { resource: 'conversation', operation: 'getConversations', returnAll: true })],
 					[one('Thread', { conversation: Buffer.from('conversation:3').toString('base64url') }), op('Messages', { resource: 'conversation', operation: 'getMessages', conversationId: '={{ $json.conversation }}', returnAll: false, limit: 30 })],
 					[one('Lead'), op('Profile', { resource: 'user', operation: 'getProfile', userId: '={{ $json.id }}' })],
+				]),
+				workflow(`wfCampaign${major}000001`, 'A campaign run again', [
+					[
+						codeItems('Campaign list', campaign.map((person) => ({ id: person }))),
+						op('Campaign', {
+							resource: 'message',
+							operation: 'sendMessage',
+							userId: '={{ $json.id }}',
+							messageText: 'Spring sale: 20% off this week',
+							options: { sentKey: "={{ 'spring-sale:' + $json.id }}", concurrency: 2 },
+						}),
+					],
 				]),
 				workflow(`wfIgLogin${major}0000001`, 'Instagram Login', [
 					[one('IG text'), op('IG Text', { resource: 'message', operation: 'sendMessage', userId: '={{ $json.id }}', messageText: 'Hi from Instagram Login' }, INSTAGRAM)],
@@ -197,6 +210,38 @@ for (const major of majors) {
 			assert.equal(requests.filter((r) => r.call === 'messages').length, 2);
 			assert.deepEqual(requests.filter((r) => r.outcome === 'graphError:613'), [], 'the Conversations API was paced');
 			assert.ok(requests.every((r) => r.proofValid && !r.tokenInUrl));
+		});
+
+		it('re-runs a campaign with Skip If Sent Before: only those not reached before are sent, nobody twice', async () => {
+			const [unavailable, refused, dropped] = [campaign[1], campaign[3], campaign[4]];
+			meta.script(unavailable, [{ kind: 'graphError', status: 400, code: 551, subcode: 1545041, message: "This person isn't available right now." }, { kind: 'accept' }]);
+			meta.script(refused, [{ kind: 'graphError', status: 400, code: 100, subcode: 2018001, message: 'No matching user found' }, { kind: 'accept' }]);
+			// Delivered, but the answer is lost: its delivery is unknown to the node.
+			meta.script(dropped, [{ kind: 'acceptThenDrop' }, { kind: 'accept' }]);
+			const deliveries = (requests: RecordedRequest[]) => requests.filter((r) => r.delivered).map((r) => r.recipientId).sort();
+
+			const first = await logged(async () => await n8n.execute(`wfCampaign${major}000001`, env));
+			assert.equal(first.run.code, 0, first.run.stdout.slice(-3000));
+			const firstItems = outputOf(first.run, 'Campaign').map((item) => item.json);
+			assert.deepEqual(firstItems.map((item) => item.success), [true, false, true, false, false, true]);
+			assert.equal(firstItems[4].deliveryUnknown, true);
+			assert.deepEqual(deliveries(first.requests), [campaign[0], campaign[2], dropped, campaign[5]].sort());
+
+			// The re-run sends to the two Meta refused (nothing reached them); the others,
+			// the one whose delivery is unknown included, are skipped.
+			const second = await logged(async () => await n8n.execute(`wfCampaign${major}000001`, env));
+			assert.equal(second.run.code, 0, second.run.stdout.slice(-3000));
+			const secondItems = outputOf(second.run, 'Campaign').map((item) => item.json);
+			assert.deepEqual(
+				secondItems.map((item) => [item.userId, item.success, item.skipped ?? false]),
+				campaign.map((person) => [person, true, ![unavailable, refused].includes(person)]),
+			);
+			assert.deepEqual(second.requests.map((r) => r.recipientId).sort(), [unavailable, refused].sort(), 'only the remainder is sent');
+
+			const third = await logged(async () => await n8n.execute(`wfCampaign${major}000001`, env));
+			assert.ok(outputOf(third.run, 'Campaign').every((item) => item.json.skipped === true));
+			assert.equal(third.requests.length, 0, 'everyone had it');
+			assert.deepEqual(deliveries([...first.requests, ...second.requests]), [...campaign].sort(), 'each person got it exactly once');
 		});
 
 		it('uses its own paths with Instagram Login, and refuses to upload there, pointing to URL sending', async () => {

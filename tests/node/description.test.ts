@@ -147,7 +147,7 @@ describe('Instagram node description', () => {
 					.filter(([name]) => !['fields', 'messagingType', 'replyToMessageId', 'tag'].includes(name))
 					.map(([name, o]) => [name, o.default]),
 			),
-			{ concurrency: 25, maxRetries: 3, messagesPerSecond: 100, retryUnknownDelivery: false, timeout: 30000, workers: 1 },
+			{ concurrency: 25, maxRetries: 3, messagesPerSecond: 100, retryUnknownDelivery: false, sentKey: '', timeout: 30000, workers: 1 },
 		);
 		assert.equal(byName.maxRetries.default, CATALOG.retry.defaultMaxRetries);
 		assert.equal(byName.maxRetries.typeOptions?.maxValue, CATALOG.retry.maxMaxRetries);

@@ -315,6 +315,15 @@ describe('one limit per Instagram account in an n8n process', () => {
 		assert.ok(unlimited[49] <= 50 * SPACING_MS, `only Meta's class limit spaces them (${unlimited[49]} ms)`);
 	});
 
+	it("does not hold an execution with a limit back for an unlimited one's calls (Meta's class limits count those)", async () => {
+		const clock = new FakeClock();
+		const account = 'digest-account-unlimited-first';
+		await classTimes(clock, new Limiters(0, caps, clock, account), 'send', 100, 25);
+		const start = clock.now();
+		const paced = (await classTimes(clock, new Limiters(100, caps, clock, account), 'send', 50, 25)).map((t) => t - start);
+		assert.ok(paced[49] <= 50 * SPACING_MS, `the paced execution starts with a full window (${paced[49]} ms)`);
+	});
+
 	it('gives executions of different accounts a limit each', async () => {
 		const clock = new FakeClock();
 		const times = await twoExecutions(clock, new Limiters(100, caps, clock, 'digest-account-a'), new Limiters(100, caps, clock, 'digest-account-b'), 200);

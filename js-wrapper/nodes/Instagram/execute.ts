@@ -21,7 +21,7 @@ export async function executeNode(ctx: IExecuteFunctions): Promise<INodeExecutio
 	// As an AI Agent's tool, every failure goes back to the model as an item it can act on.
 	const tool = isToolMode(ctx);
 	const continueOnFail = tool || ctx.continueOnFail();
-	const { input, options, credentials, account } = await gather(ctx, itemCount);
+	const { input, options, credentials, account, sentKeys } = await gather(ctx, itemCount);
 
 	const session = await CoreSession.start(input, ctx.getNode());
 	let toolRun: ToolRun | undefined;
@@ -56,6 +56,7 @@ export async function executeNode(ctx: IExecuteFunctions): Promise<INodeExecutio
 				workerShare: options.workers,
 				timeout: options.timeout,
 				stopOnFailure: !continueOnFail,
+				sentKeys,
 			},
 			credentials,
 		);

@@ -7,7 +7,7 @@ import { CATALOG } from '../../bridge/generated/catalog';
 import type { BinaryDescription, ExecutionInput, FieldSpec } from '../../bridge/types';
 import { INSTAGRAM_CREDENTIAL_TYPE } from '../../credentials/InstagramMessagingApi.credentials';
 import type { SendOptions } from './descriptions/OptionsDescription';
-import { DEFAULT_OPTIONS, optionRange } from './descriptions/OptionsDescription';
+import { DEFAULT_OPTIONS, optionRange, SENT_KEY_OPTION } from './descriptions/OptionsDescription';
 import { readEnvironment } from './environment';
 
 export interface Gathered {
@@ -16,6 +16,8 @@ export interface Gathered {
 	credentials: ICredentialsDecrypted | undefined;
 	/** The account Meta's per-account limits count against: a hash of the token, never the token. */
 	account: string;
+	/** Skip If Sent Before: each item's key, where the option is set. */
+	sentKeys: Map<number, string>;
 }
 
 /** The n8n parameters an operation reads per item, as the core declares them. */
@@ -96,6 +98,15 @@ export async function gather(ctx: IExecuteFunctions, itemCount: number): Promise
 		workers: number('workers', true),
 	};
 
+	// Skip If Sent Before, for operations that send: a key per item, as its expression gives it.
+	const sentKeys = new Map<number, string>();
+	if (CATALOG.operations.find((spec) => spec.name === operation)?.changes) {
+		for (let i = 0; i < itemCount; i++) {
+			const key = String(ctx.getNodeParameter(SENT_KEY_OPTION, i, '') ?? '').trim();
+			if (key !== '') sentKeys.set(i, key);
+		}
+	}
+
 	const data = (await ctx.getCredentials(INSTAGRAM_CREDENTIAL_TYPE)) ?? {};
 	const reference = ctx.getNode().credentials?.[INSTAGRAM_CREDENTIAL_TYPE];
 	const credentials: ICredentialsDecrypted | undefined = reference?.id
@@ -114,6 +125,7 @@ export async function gather(ctx: IExecuteFunctions, itemCount: number): Promise
 		},
 		options,
 		credentials,
+		sentKeys,
 		// The token names the account; the login type and base URL keep a test server apart.
 		account: createHash('sha256')
 			.update(`instagram-account:${String(data.loginType ?? '')}:${String(data.baseUrl ?? '')}:${String(data.accessToken ?? '')}`)

@@ -10,6 +10,11 @@ const messageSends = CATALOG.operations
 	.filter((operation) => operation.fields.some((field) => field.parameter === 'options.messagingType'))
 	.map((operation) => operation.name);
 const onMessageSends = { show: { '/operation': messageSends } };
+/** The operations that change something at Meta (sends, reactions, actions). */
+const onSends = { show: { '/operation': CATALOG.operations.filter((operation) => operation.changes).map((operation) => operation.name) } };
+
+/** Skip If Sent Before, read per item. */
+export const SENT_KEY_OPTION = 'options.sentKey';
 
 /** Execution-wide settings, read from the first item, and per-operation options. */
 export const optionsFields: INodeProperties[] = [
@@ -70,6 +75,16 @@ export const optionsFields: INodeProperties[] = [
 				default: false,
 				description:
 					'Whether to resend a message after a server error or timeout that leaves it unknown whether Meta delivered it. This may deliver a message twice (at-least-once).',
+			},
+			{
+				displayName: 'Skip If Sent Before',
+				name: 'sentKey',
+				type: 'string',
+				default: '',
+				placeholder: "e.g. {{ 'spring-sale:' + $json.userId }}",
+				displayOptions: onSends,
+				description:
+					"A key per item, such as the campaign and the recipient, kept in n8n's database once the item is sent. An item whose key is already there is not sent again, so re-running a campaign that stopped reaches only those it missed. Empty: every item is sent.",
 			},
 			fieldProperty('sendMessage', 'tag', onMessageSends, {
 				type: 'options',

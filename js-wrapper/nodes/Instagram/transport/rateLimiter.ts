@@ -77,7 +77,9 @@ export class RateLimiter {
 	/**
 	 * Records a call let go at `now`; only when `waitMs(now)` allowed it. `calls`: the rate
 	 * this caller keeps to, when callers with different rates share the log (the limiter's own
-	 * rate otherwise).
+	 * rate otherwise). A caller without a rate records nothing: its calls do not hold back the
+	 * callers with one (Meta's class limits count every call), and nothing prunes the log
+	 * for it.
 	 */
 	take(now: number, calls = this.calls): Slot {
 		if (!(calls > 0)) return NO_SLOT;

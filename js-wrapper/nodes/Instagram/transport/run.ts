@@ -5,6 +5,7 @@ import type { ErrorReport, RateCap, RateClass, RequestPlan, Step } from '../../.
 import { perform } from './perform';
 import type { Clock, Slot } from './rateLimiter';
 import { acquireAll, RateLimiter, systemClock } from './rateLimiter';
+import { SentRecords } from './sentRecords';
 import { SharedRequests } from './shared';
 
 export interface RunSettings {
@@ -19,6 +20,8 @@ export interface RunSettings {
 	timeout: number;
 	/** Without Continue On Fail: start nothing new after the first failure. */
 	stopOnFailure: boolean;
+	/** Skip If Sent Before: the items' keys in n8n's database. */
+	sentKeys?: Map<number, string>;
 }
 
 /** How one input item ended: its output items, and its error when it failed. */
@@ -113,11 +116,24 @@ export async function runAll(
 	let next = 0;
 	let stopped = false;
 
+	const records = settings.sentKeys && settings.sentKeys.size > 0 ? new SentRecords(ctx) : undefined;
+
 	const runOne = async (index: number): Promise<ItemResult | undefined> => {
 		const planned = session.request(index);
 		if ('refused' in planned) return { outputs: [], error: planned.refused };
+		const sentKey = settings.sentKeys?.get(index);
+		if (!records || sentKey === undefined) return await sendOne(index, planned.request);
+		if (!(await records.claim(sentKey))) return { outputs: [session.skipped(index)] };
+		const result = await sendOne(index, planned.request);
+		// Nothing reached the person (refused, or stopped first): a re-run may send it. A
+		// delivery left unknown keeps its key, so it is not sent twice.
+		if (result === undefined || (result.error && !result.error.deliveryUnknown)) await records.release(sentKey);
+		return result;
+	};
+
+	const sendOne = async (index: number, first: RequestPlan): Promise<ItemResult | undefined> => {
 		const outputs: IDataObject[] = [];
-		let request: RequestPlan = planned.request;
+		let request: RequestPlan = first;
 		let step: Step | undefined;
 		for (let attempt = 1; ; attempt++) {
 			const current = request;
