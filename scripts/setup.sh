@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Everything the tests need on a fresh machine, in two lanes that run side by side: what
-# downloads (Chromium, npm packages, the n8n runtimes) beside what compiles (the Rust tools). Each
+# downloads (Chromium, PostgreSQL and Redis, npm packages, the n8n runtimes) beside what compiles (the Rust tools). Each
 # step skips itself when its result is already there. A failed step prints its log and
 # fails the set-up.
 #
@@ -13,6 +13,7 @@ trap 'rm -rf "$logs"' EXIT
 
 downloads() {
 	bash scripts/setup-browser.sh
+	bash scripts/setup-queue.sh
 	bash scripts/setup-node-deps.sh
 	local major
 	IFS=',' read -r -a majors <<< "${E2E_N8N_MAJORS:-2,1}"

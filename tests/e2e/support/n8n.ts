@@ -107,6 +107,23 @@ export class N8nInstance {
 		return new N8nInstance(runtime, tarball);
 	}
 
+	/** Adds to the environment of every process this instance starts (a shared database, queue mode). */
+	withEnv(env: NodeJS.ProcessEnv): this {
+		Object.assign(this.baseEnv, env);
+		return this;
+	}
+
+	/**
+	 * Starts another n8n process of this user folder (`worker`, `webhook`); resolves once
+	 * `readiness` (a URL) answers 200.
+	 */
+	async startProcess(args: string[], readiness: string, env: NodeJS.ProcessEnv = {}): Promise<RunningN8n> {
+		const child = spawn(this.runtime.node, [this.runtime.n8n, ...args], { env: { ...this.baseEnv, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+		const running = new RunningN8n(child, new URL(readiness).origin);
+		await running.ready(120_000, readiness);
+		return running;
+	}
+
 	async run(args: string[], env: NodeJS.ProcessEnv = {}, onSpawn?: (pid: number) => void): Promise<CommandResult> {
 		const brokerPort = await freePort();
 		return await new Promise((resolve, reject) => {
@@ -205,16 +222,40 @@ export class RunningN8n {
 		child.stderr?.on('data', (chunk) => (this.output += chunk));
 	}
 
-	async ready(timeoutMs = 120_000): Promise<void> {
+	/** The process's output so far. */
+	get log(): string {
+		return this.output;
+	}
+
+	get pid(): number | undefined {
+		return this.child.pid;
+	}
+
+	/** Kills the process at once, as a crash would (SIGKILL). */
+	async kill(): Promise<void> {
+		if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+		const exited = new Promise((resolve) => this.child.once('exit', resolve));
+		this.child.kill('SIGKILL');
+		await exited;
+		transcript.push(this.output);
+	}
+
+	/** Waits for the server (or, given `readiness`, that URL alone) to answer. */
+	async ready(timeoutMs = 120_000, readiness?: string): Promise<void> {
 		const deadline = Date.now() + timeoutMs;
 		while (Date.now() < deadline) {
 			if (this.child.exitCode !== null) {
 				throw new Error(`n8n exited early (${this.child.exitCode}):\n${this.output}`);
 			}
 			try {
+				if (readiness !== undefined) {
+					if ((await fetch(readiness)).ok) return;
+					await new Promise((resolve) => setTimeout(resolve, 250));
+					continue;
+				}
 				// Readiness can answer before the REST controllers are mounted (1.x): wait for both.
-				const readiness = await fetch(`${this.url}/healthz/readiness`);
-				const settings = readiness.ok ? await fetch(`${this.url}/rest/settings`) : undefined;
+				const answer = await fetch(`${this.url}/healthz/readiness`);
+				const settings = answer.ok ? await fetch(`${this.url}/rest/settings`) : undefined;
 				if (settings?.ok) return;
 			} catch {
 				// not listening yet
@@ -268,7 +309,7 @@ export class RunningN8n {
 	}
 
 	async stop(): Promise<void> {
-		if (this.child.exitCode !== null) return;
+		if (this.child.exitCode !== null || this.child.signalCode !== null) return;
 		const exited = new Promise((resolve) => this.child.once('exit', resolve));
 		this.child.kill('SIGTERM');
 		const timer = setTimeout(() => this.child.kill('SIGKILL'), 20_000);
