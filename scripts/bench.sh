@@ -4,7 +4,7 @@
 # runs tiny sizes (CI does, so the benchmarks cannot rot).
 #
 #   BENCH_BASELINE=8fd642c   the earlier design to compare with (none: BENCH_BASELINE=)
-#   BENCH_ONLY=limit,throughput,fidelity,memory,trigger   parts of the n8n benchmarks
+#   BENCH_ONLY=limit,throughput,fidelity,memory,trigger,queue   parts of the n8n benchmarks
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,4 +41,7 @@ node .tmp/build/bench/core.bench.js
 node .tmp/build/bench/n8n.bench.js
 case ",${BENCH_ONLY:-trigger}," in
   *,trigger,*) node .tmp/build/bench/trigger.bench.js ;;
+esac
+case ",${BENCH_ONLY:-queue}," in
+  *,queue,*) bash scripts/setup-queue.sh && node .tmp/build/bench/queue.bench.js ;;
 esac
