@@ -16,7 +16,7 @@ import type { MetaImitation, RecordedRequest } from '../sandbox/metaImitation';
 import { startMetaImitation } from '../sandbox/metaImitation';
 import { ensureRuntime, packTarball } from '../tests/e2e/support/n8n';
 import { QueueCluster } from '../tests/e2e/support/queue';
-import { credential, genericNode } from '../tests/e2e/support/workflows';
+import { campaignWorkflow, credential, genericNode } from '../tests/e2e/support/workflows';
 import { ACCESS_TOKEN, APP_SECRET, META_UUID } from '../tests/support/fixtures';
 import { table } from './stats';
 
@@ -29,31 +29,6 @@ const IN_FLIGHT = 16;
 const CRED = { id: 'igQueueBench0001', name: 'Instagram (queue bench)' };
 const VERIFY_TOKEN = 'queue-bench-verify-token';
 const ACCOUNT = '17841400000000888';
-
-function campaignWorkflow(id: string, share: number) {
-	const hook = { ...genericNode('Start', 'n8n-nodes-base.webhook', 2, { httpMethod: 'POST', path: id, responseMode: 'onReceived', options: {} }), webhookId: randomUUID() };
-	const recipients = genericNode('Recipients', 'n8n-nodes-base.code', 2, {
-		jsCode: "const { campaign, from, count } = $json.body;\nreturn Array.from({ length: count }, (_, i) => ({ json: { campaign, id: '178416' + String(from + i).padStart(11, '0') } }));",
-	});
-	const send = {
-		...genericNode(
-			'Send',
-			'n8n-nodes-instagram-dm.instagram',
-			1,
-			{ resource: 'message', operation: 'sendMessage', userId: '={{ $json.id }}', messageText: '={{ $json.campaign }}: news', options: { messagesPerSecond: LIMIT, workers: share, concurrency: 50 } },
-			{ instagramMessagingApi: CRED },
-		),
-		onError: 'continueRegularOutput',
-	};
-	return {
-		id,
-		name: id,
-		active: false,
-		settings: { executionOrder: 'v1' },
-		nodes: [hook, recipients, send],
-		connections: { Start: { main: [[{ node: 'Recipients', type: 'main', index: 0 }]] }, Recipients: { main: [[{ node: 'Send', type: 'main', index: 0 }]] } },
-	};
-}
 
 interface Measured {
 	delivered: number;
@@ -115,8 +90,8 @@ async function main(): Promise<void> {
 					webhookId: triggerHook,
 				};
 				await n8n.importWorkflows([
-					campaignWorkflow(shared, workers),
-					campaignWorkflow(unshared, 1),
+					campaignWorkflow(shared, shared, '178416', CRED, { messagesPerSecond: LIMIT, workers, concurrency: 50 }),
+					campaignWorkflow(unshared, unshared, '178416', CRED, { messagesPerSecond: LIMIT, workers: 1, concurrency: 50 }),
 					{ id: trigger, name: trigger, active: false, settings: { executionOrder: 'v1' }, nodes: [hookNode], connections: {} },
 				]);
 			});

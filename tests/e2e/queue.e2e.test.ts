@@ -15,7 +15,7 @@ import { startMetaImitation } from '../../sandbox/metaImitation';
 import { ACCESS_TOKEN, APP_SECRET, META_UUID, secretsOf } from '../support/fixtures';
 import { ensureRuntime, packTarball, transcript } from './support/n8n';
 import { QueueCluster } from './support/queue';
-import { credential, genericNode, pastedReadmeWorkflow } from './support/workflows';
+import { campaignWorkflow, credential, pastedReadmeWorkflow } from './support/workflows';
 
 const run = (process.env.E2E_N8N_MAJORS ?? '2,1').split(',').includes('2');
 const CRED = { id: 'igQueueCred00001', name: 'Instagram (queue mode)' };
@@ -39,40 +39,6 @@ function largestWindow(requests: RecordedRequest[]): number {
 		largest = Math.max(largest, end - start + 1);
 	}
 	return largest;
-}
-
-function campaignWorkflow() {
-	const hook = genericNode('Start campaign', 'n8n-nodes-base.webhook', 2, { httpMethod: 'POST', path: 'campaign', responseMode: 'onReceived', options: {} });
-	const recipients = genericNode('Recipients', 'n8n-nodes-base.code', 2, {
-		jsCode: "const { campaign, from, count } = $json.body;\nreturn Array.from({ length: count }, (_, i) => ({ json: { campaign, id: '178415' + String(from + i).padStart(11, '0') } }));",
-	});
-	const send = {
-		...genericNode(
-			'Send campaign',
-			'n8n-nodes-instagram-dm.instagram',
-			1,
-			{
-				resource: 'message',
-				operation: 'sendMessage',
-				userId: '={{ $json.id }}',
-				messageText: '={{ $json.campaign }}: 20% off this week',
-				options: { messagesPerSecond: LIMIT, workers: WORKERS, sentKey: "={{ $json.campaign + ':' + $json.id }}" },
-			},
-			{ instagramMessagingApi: CRED },
-		),
-		onError: 'continueRegularOutput',
-	};
-	return {
-		id: CAMPAIGN,
-		name: 'Campaign',
-		active: false,
-		settings: { executionOrder: 'v1' },
-		nodes: [{ ...hook, webhookId: randomUUID() }, { ...recipients, position: [200, 0] }, { ...send, position: [400, 0] }],
-		connections: {
-			'Start campaign': { main: [[{ node: 'Recipients', type: 'main', index: 0 }]] },
-			Recipients: { main: [[{ node: 'Send campaign', type: 'main', index: 0 }]] },
-		},
-	};
 }
 
 function delivery(sender: string, mid: string, text: string): string {
@@ -137,7 +103,7 @@ describe('n8n 2.x in queue mode: main, two workers, two webhook processes, Postg
 			async (n8n) => {
 				await n8n.importCredentials([credential(CRED.id, CRED.name, { accessToken: ACCESS_TOKEN, appSecret: APP_SECRET, apiVersion: 'v18.0', baseUrl: meta.url })]);
 				await n8n.importWorkflows([
-					campaignWorkflow(),
+					campaignWorkflow(CAMPAIGN, 'campaign', '178415', CRED, { messagesPerSecond: LIMIT, workers: WORKERS, sentKey: "={{ $json.campaign + ':' + $json.id }}" }),
 					pastedReadmeWorkflow('### The auto-reply workflow', AUTO_REPLY, { webhookId: TRIGGER_HOOK, verifyToken: VERIFY_TOKEN, credentials: { instagramMessagingApi: CRED } }),
 				]);
 			},

@@ -5,11 +5,11 @@
 import type { ChildProcess } from 'node:child_process';
 import { execFileSync, spawn } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { freePort } from './n8n';
+import { listening } from './start';
 
 export interface Services {
 	postgresPort: number;
@@ -26,17 +26,6 @@ function postgresBin(): string {
 	if (versions.length === 0) throw new Error('PostgreSQL is not installed: run bash scripts/setup-queue.sh');
 	versions.sort((a, b) => Number(b) - Number(a));
 	return path.join(root, versions[0], 'bin');
-}
-
-async function listening(port: number): Promise<boolean> {
-	return await new Promise((resolve) => {
-		const socket = connect(port, '127.0.0.1');
-		socket.once('connect', () => {
-			socket.destroy();
-			resolve(true);
-		});
-		socket.once('error', () => resolve(false));
-	});
 }
 
 async function until(what: string, probe: () => Promise<boolean>, child: ChildProcess, output: () => string): Promise<void> {

@@ -1,4 +1,5 @@
 // Workflow and credential JSON for n8n's import commands.
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
 import { PACKAGE_NAME } from './n8n';
@@ -132,4 +133,38 @@ export function pastedReadmeWorkflow(
 		}
 	}
 	return pasted;
+}
+
+/**
+ * A campaign as people run one at scale: a production webhook (POST `{campaign, from,
+ * count}` to `/webhook/<path>`) starts it, a Code node makes one item per recipient
+ * (`<prefix>` and the number, 17 digits), and the Instagram node sends each the campaign's
+ * message with `options`. Started by a webhook, it runs on a worker in queue mode.
+ */
+export function campaignWorkflow(id: string, hookPath: string, prefix: string, cred: { id: string; name: string }, options: Record<string, unknown>): Record<string, unknown> {
+	const hook = { ...genericNode('Start campaign', 'n8n-nodes-base.webhook', 2, { httpMethod: 'POST', path: hookPath, responseMode: 'onReceived', options: {} }), webhookId: randomUUID() };
+	const recipients = genericNode('Recipients', 'n8n-nodes-base.code', 2, {
+		jsCode: `const { campaign, from, count } = $json.body;\nreturn Array.from({ length: count }, (_, i) => ({ json: { campaign, id: '${prefix}' + String(from + i).padStart(${17 - prefix.length}, '0') } }));`,
+	});
+	const send = {
+		...genericNode(
+			'Send campaign',
+			NODE_TYPE,
+			1,
+			{ resource: 'message', operation: 'sendMessage', userId: '={{ $json.id }}', messageText: '={{ $json.campaign }}: 20% off this week', options },
+			{ instagramMessagingApi: cred },
+		),
+		onError: 'continueRegularOutput',
+	};
+	return {
+		id,
+		name: id,
+		active: false,
+		settings: { executionOrder: 'v1' },
+		nodes: [hook, { ...recipients, position: [200, 0] }, { ...send, position: [400, 0] }],
+		connections: {
+			'Start campaign': { main: [[{ node: 'Recipients', type: 'main', index: 0 }]] },
+			Recipients: { main: [[{ node: 'Send campaign', type: 'main', index: 0 }]] },
+		},
+	};
 }
