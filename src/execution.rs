@@ -491,11 +491,11 @@ fn window_kind(operation: &OperationSpec) -> graph_error::WindowKind {
 /// private reply): the first is sent, the repeats never are.
 fn refuse_repeats(mut items: Vec<Result<Box<dyn Planned>, CoreError>>) -> Vec<Result<Box<dyn Planned>, CoreError>> {
     let mut first: HashMap<(&'static str, String), usize> = HashMap::new();
-    for index in 0..items.len() {
-        let Some((field, value)) = items[index].as_ref().ok().and_then(|planned| planned.once_per_run()) else { continue };
+    for (index, item) in items.iter_mut().enumerate() {
+        let Some((field, value)) = item.as_ref().ok().and_then(|planned| planned.once_per_run()) else { continue };
         let value = value.to_string();
         if let Some(&earlier) = first.get(&(field.name, value.clone())) {
-            items[index] = Err(InputError::InvalidField {
+            *item = Err(InputError::InvalidField {
                 field,
                 problem: format!(
                     "is the same as item {earlier}'s: Instagram takes one private reply per comment, so only item {earlier} is sent"
