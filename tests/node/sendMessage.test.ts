@@ -326,6 +326,16 @@ describe('Send Message against the Meta imitation', () => {
 		assert.equal(item.messageId, meta.requests[1].messageId);
 	});
 
+	it('refuses an item whose Skip If Sent Before key cannot be read, and sends nothing for it', async () => {
+		const items = jsonOf(
+			await run({ params: { userId: USER_A, messageText: 'hi', options: { sentKey: "={{ $('No such node').item.json.id }}" } }, continueOnFail: true }),
+		);
+		assert.equal(items.length, 1);
+		assert.equal(items[0].success, false);
+		assert.match(String(items[0].error), /^Could not read the parameter "Skip If Sent Before"/);
+		assert.equal(meta.requests.length, 0);
+	});
+
 	it('refuses an option outside its range, naming the range, and sends nothing', async () => {
 		const cases: Array<[Record<string, unknown>, RegExp]> = [
 			[{ concurrency: 'many' }, /Concurrent Requests must be a whole number from 1 to 200; it is "many"/],

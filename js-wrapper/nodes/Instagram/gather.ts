@@ -75,11 +75,13 @@ export async function gather(ctx: IExecuteFunctions, itemCount: number): Promise
 		items.push(params);
 	}
 
-	const rawOptions = (itemCount > 0 ? ctx.getNodeParameter('options', 0, {}) : {}) as IDataObject;
+	// Each option on its own: a per-item option (Skip If Sent Before) that fails to evaluate
+	// refuses its item, not the run.
+	const option = (name: keyof SendOptions): unknown => (itemCount > 0 ? ctx.getNodeParameter(`options.${name}`, 0, DEFAULT_OPTIONS[name]) : DEFAULT_OPTIONS[name]);
 	// An expression can put anything here: a value outside the option's range stops the node
 	// before anything is sent, with the range (the editor keeps typed values inside it).
 	const number = (name: keyof SendOptions, whole: boolean): number => {
-		const raw = rawOptions[name] ?? DEFAULT_OPTIONS[name];
+		const raw = option(name) ?? DEFAULT_OPTIONS[name];
 		const value = Number(raw);
 		const { label, min, max } = optionRange(name);
 		if (raw === '' || !Number.isFinite(value) || value < min || value > max || (whole && !Number.isInteger(value))) {
@@ -94,7 +96,7 @@ export async function gather(ctx: IExecuteFunctions, itemCount: number): Promise
 		messagesPerSecond: number('messagesPerSecond', false),
 		maxRetries: number('maxRetries', true),
 		timeout: number('timeout', false),
-		retryUnknownDelivery: rawOptions.retryUnknownDelivery === true,
+		retryUnknownDelivery: option('retryUnknownDelivery') === true,
 		workers: number('workers', true),
 	};
 
@@ -102,8 +104,13 @@ export async function gather(ctx: IExecuteFunctions, itemCount: number): Promise
 	const sentKeys = new Map<number, string>();
 	if (CATALOG.operations.find((spec) => spec.name === operation)?.changes) {
 		for (let i = 0; i < itemCount; i++) {
-			const key = String(ctx.getNodeParameter(SENT_KEY_OPTION, i, '') ?? '').trim();
-			if (key !== '') sentKeys.set(i, key);
+			try {
+				const key = String(ctx.getNodeParameter(SENT_KEY_OPTION, i, '') ?? '').trim();
+				if (key !== '') sentKeys.set(i, key);
+			} catch (error) {
+				// A key that cannot be read refuses its item, like any other parameter: it is not sent.
+				items[i][errorKey] ??= { parameter: 'Skip If Sent Before', message: (error as Error).message ?? String(error) };
+			}
 		}
 	}
 

@@ -35,7 +35,7 @@ export interface ItemResult {
  * for one account (its Messages Per Second pace, and one per rate class) are shared by
  * every execution in this n8n process, so two Instagram nodes of one workflow, or two
  * workflows running at once, stay under them together. They are per process: in queue
- * mode each worker has its own, and the Worker Share option divides the limits between
+ * mode each worker has its own, and Workers Sharing Limit divides the limits between
  * them. Keyed by a hash of the token (never the token); nothing else is kept.
  */
 const accountPace = new Map<string, RateLimiter>();
@@ -117,33 +117,55 @@ export async function runAll(
 	let stopped = false;
 
 	const records = settings.sentKeys && settings.sentKeys.size > 0 ? new SentRecords(ctx) : undefined;
+	// Keys an earlier run recorded: those items are skipped without waiting for the limits.
+	const sentBefore = records ? await records.recorded([...new Set(settings.sentKeys!.values())]) : new Set<string>();
 
 	const runOne = async (index: number): Promise<ItemResult | undefined> => {
 		const planned = session.request(index);
 		if ('refused' in planned) return { outputs: [], error: planned.refused };
 		const sentKey = settings.sentKeys?.get(index);
-		if (!records || sentKey === undefined) return await sendOne(index, planned.request);
-		if (!(await records.claim(sentKey))) return { outputs: [session.skipped(index)] };
-		const result = await sendOne(index, planned.request);
+		if (!records || sentKey === undefined) return (await sendOne(index, planned.request)) as ItemResult | undefined;
+		if (sentBefore.has(sentKey)) return { outputs: [session.skipped(index)] };
+		// The key is recorded once the item's send may go (its rate slot taken), just before it
+		// goes; an item of this run with the same key is skipped then.
+		let claimed = false;
+		const result = await sendOne(index, planned.request, async () => (claimed = await records.claim(sentKey)));
+		if (result === 'skipped') return { outputs: [session.skipped(index)] };
 		// Nothing reached the person (refused, or stopped first): a re-run may send it. A
 		// delivery left unknown keeps its key, so it is not sent twice.
-		if (result === undefined || (result.error && !result.error.deliveryUnknown)) await records.release(sentKey);
+		if (claimed && (result === undefined || (result.error && !result.error.deliveryUnknown))) await records.release(sentKey);
 		return result;
 	};
 
-	const sendOne = async (index: number, first: RequestPlan): Promise<ItemResult | undefined> => {
+	/**
+	 * Sends one item until the core's verdict is final. `claim`: asked once, right before the
+	 * item's first request of its own (not a shared upload) goes out; false skips the item.
+	 */
+	const sendOne = async (index: number, first: RequestPlan, claim?: () => Promise<boolean>): Promise<ItemResult | 'skipped' | undefined> => {
 		const outputs: IDataObject[] = [];
 		let request: RequestPlan = first;
 		let step: Step | undefined;
+		let toClaim = claim;
 		for (let attempt = 1; ; attempt++) {
 			const current = request;
 			const key = await sharedKey(ctx, index, current);
+			let skipped = false;
 			const performed = await shared.perform(key, async () => {
 				const slot = await limiters.acquire(current.rateClass);
+				if (key === undefined && toClaim) {
+					const go = await toClaim();
+					toClaim = undefined;
+					if (!go) {
+						skipped = true;
+						slot.answered();
+						return { failure: { code: 'SKIPPED', message: 'recorded as sent by an earlier run' } };
+					}
+				}
 				const answer = await perform(ctx, index, current, settings.timeout, credentials);
 				slot.answered();
 				return answer;
 			});
+			if (skipped) return 'skipped';
 			const verdict = session.settle({ index, attempt, step, ...performed, nowMs: clock.now(), random: Math.random() });
 			limiters.reportUsage(verdict.usagePercent);
 			switch (verdict.outcome) {

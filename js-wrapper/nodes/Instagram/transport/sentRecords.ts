@@ -5,10 +5,11 @@ import type { ICheckProcessedOptions, IExecuteFunctions } from 'n8n-workflow';
  * store, per workflow and node, through the helpers n8n offers a node), so a re-run of a
  * campaign reaches only those the earlier run did not.
  *
- * A key is recorded just before its request goes out, and removed again when Meta's answer
- * says nothing was delivered; a message whose delivery is unknown keeps its key (it is not
- * sent twice). A run stopped between recording and sending (a killed worker) leaves at most
- * Concurrent Requests keys of messages that never left: the re-run skips them too.
+ * A key is recorded once its item's rate slot is taken, just before its request goes out,
+ * and removed again when Meta's answer says nothing was delivered; a message whose delivery
+ * is unknown keeps its key (it is not sent twice). A run killed in the moment between
+ * recording a key and sending leaves that key without a message: the re-run skips it (at
+ * most once, never twice).
  *
  * n8n's store reads and rewrites one record per node, without a lock, so the calls of one
  * execution are made one at a time; two executions of one node writing at the same moment
@@ -22,7 +23,17 @@ export class SentRecords {
 
 	constructor(private readonly ctx: IExecuteFunctions) {}
 
-	/** Records `key`; false when an earlier run already had (the item is skipped). */
+	/**
+	 * Which of `keys` are recorded already. n8n offers no look-up that leaves the store as
+	 * it was: the new keys are recorded by the check and removed again at once.
+	 */
+	async recorded(keys: string[]): Promise<Set<string>> {
+		const result = await this.serially(async () => await this.ctx.helpers.checkProcessedAndRecord(keys, 'node', SentRecords.OPTIONS));
+		if (result.new.length > 0) await this.serially(async () => await this.ctx.helpers.removeProcessed(result.new, 'node', SentRecords.OPTIONS));
+		return new Set(result.processed.map(String));
+	}
+
+	/** Records `key`; false when it is recorded already (the item is skipped). */
 	async claim(key: string): Promise<boolean> {
 		const result = await this.serially(async () => await this.ctx.helpers.checkProcessedAndRecord([key], 'node', SentRecords.OPTIONS));
 		return result.new.length > 0;
