@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-step() { printf '\n=== %s ===\n' "$*"; }
+step() { printf '\n=== %s (at %d s) ===\n' "$*" "$SECONDS"; }
 
 step "set-up: npm packages, n8n runtimes, Rust wasm and test tools (side by side)"
 bash scripts/setup.sh
@@ -45,3 +45,5 @@ bash scripts/fuzz.sh "${FUZZ_SECONDS:-60}"
 
 step "Benchmarks, smoke sizes (figures printed, not asserted)"
 BENCH_SMOKE=1 bash scripts/bench.sh
+
+step "all passed"
