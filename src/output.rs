@@ -77,12 +77,17 @@ pub struct Identity(pub Vec<(&'static str, String)>);
 
 impl Serialize for Identity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.0.len()))?;
-        for (name, value) in &self.0 {
-            map.serialize_entry(name, value)?;
-        }
-        map.end()
+        serialize_in_order(&self.0, serializer)
     }
+}
+
+/// Name-value pairs as a JSON object, in the order given.
+fn serialize_in_order<S: serde::Serializer, K: Serialize, V: Serialize>(pairs: &[(K, V)], serializer: S) -> Result<S::Ok, S::Error> {
+    let mut map = serializer.serialize_map(Some(pairs.len()))?;
+    for (name, value) in pairs {
+        map.serialize_entry(name, value)?;
+    }
+    map.end()
 }
 
 impl ErrorReport {
@@ -166,11 +171,7 @@ impl OrderedObject {
 
 impl Serialize for OrderedObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.0.len()))?;
-        for (name, value) in &self.0 {
-            map.serialize_entry(name, value)?;
-        }
-        map.end()
+        serialize_in_order(&self.0, serializer)
     }
 }
 
