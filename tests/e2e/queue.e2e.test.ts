@@ -24,8 +24,16 @@ const AUTO_REPLY = 'wfQueueAutoReply';
 const TRIGGER_HOOK = randomUUID();
 const VERIFY_TOKEN = `verify-${randomBytes(12).toString('hex')}`;
 const ACCOUNT = '17841400000000555';
-/** Meta's limit in the imitation, and the node's Messages Per Second: each of the two workers keeps to half. */
+/** Meta's limit in the imitation. */
 const LIMIT = 200;
+/**
+ * The node's Messages Per Second: 5% under Meta's limit, as the README advises with
+ * several workers. Each of the two workers keeps to half on its own clock; a 50 ms lapse
+ * between them and Meta (a pause in either process) is then still no refusal. Set to the
+ * limit itself, they meet a refusal now and then on a loaded machine; without the share
+ * they meet dozens (the queue benchmark).
+ */
+const MESSAGES_PER_SECOND = 190;
 const WORKERS = 2;
 
 const person = (n: number) => `178415${String(n).padStart(11, '0')}`;
@@ -103,7 +111,7 @@ describe('n8n 2.x in queue mode: main, two workers, two webhook processes, Postg
 			async (n8n) => {
 				await n8n.importCredentials([credential(CRED.id, CRED.name, { accessToken: ACCESS_TOKEN, appSecret: APP_SECRET, apiVersion: 'v18.0', baseUrl: meta.url })]);
 				await n8n.importWorkflows([
-					campaignWorkflow(CAMPAIGN, 'campaign', '178415', CRED, { messagesPerSecond: LIMIT, workers: WORKERS, sentKey: "={{ $json.campaign + ':' + $json.id }}" }),
+					campaignWorkflow(CAMPAIGN, 'campaign', '178415', CRED, { messagesPerSecond: MESSAGES_PER_SECOND, workers: WORKERS, sentKey: "={{ $json.campaign + ':' + $json.id }}" }),
 					pastedReadmeWorkflow('### The auto-reply workflow', AUTO_REPLY, { webhookId: TRIGGER_HOOK, verifyToken: VERIFY_TOKEN, credentials: { instagramMessagingApi: CRED } }),
 				]);
 			},
@@ -133,7 +141,7 @@ describe('n8n 2.x in queue mode: main, two workers, two webhook processes, Postg
 		assert.equal(new Set(delivered).size, 2000, 'nobody twice');
 		assert.deepEqual(sends.filter((r) => r.outcome === 'graphError:613').length, 0, 'Meta throttled a call');
 		assert.ok(largestWindow(sends) <= LIMIT, `${largestWindow(sends)} calls in one second`);
-		t.diagnostic(`worker ${cluster.workerOf(execution.id) + 1} ran it; at most ${largestWindow(sends)} calls in any second (limit ${LIMIT}, the worker's share ${LIMIT / WORKERS})`);
+		t.diagnostic(`worker ${cluster.workerOf(execution.id) + 1} ran it; at most ${largestWindow(sends)} calls in any second (Meta's limit ${LIMIT}, the worker's share ${MESSAGES_PER_SECOND / WORKERS})`);
 	});
 
 	it('keeps two concurrent campaigns for the same account under the one limit together', async (t) => {
