@@ -96,6 +96,8 @@ pub struct CredentialDefaults {
     /// Empty: the login type's host.
     pub base_url: &'static str,
     pub login_type: &'static str,
+    /// The newest Graph API version ([`crate::api_version`]), which the node suggests.
+    pub newest_api_version: &'static str,
 }
 
 #[derive(Serialize)]
@@ -128,6 +130,7 @@ pub fn catalog() -> Catalog {
             api_version: DEFAULT_API_VERSION,
             base_url: DEFAULT_BASE_URL,
             login_type: DEFAULT_LOGIN_TYPE,
+            newest_api_version: crate::api_version::NEWEST_VERSION,
         },
         retry: RetryLimits { default_max_retries: DEFAULT_MAX_RETRIES, max_max_retries: MAX_MAX_RETRIES },
         limits: Limits { text_bytes: MAX_TEXT_BYTES },

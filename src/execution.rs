@@ -15,6 +15,7 @@
 //! (the attempt, the step), and output items go to the wrapper as they settle. A fresh
 //! instance started from the same input answers every later call the same way.
 
+use crate::api_version;
 use crate::clock::iso8601;
 use crate::credentials::{Credentials, RawCredentials};
 use crate::environment::{check_meta_uuid, META_UUID_VARIABLE};
@@ -149,6 +150,8 @@ pub struct Plan {
     pub item_count: u32,
     /// Meta's limit per rate class for the credential's login type (none after a set-up error).
     pub rate_caps: Vec<RateCap>,
+    /// What the node's output pane says besides the items: an API version past its end.
+    pub notices: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -301,6 +304,14 @@ impl Execution {
             refused,
             item_count: self.items.len() as u32,
             rate_caps: self.setup.as_ref().map_or_else(|_| Vec::new(), |setup| rate_caps(setup.credentials.login_type)),
+            notices: self
+                .setup
+                .as_ref()
+                .ok()
+                .and_then(|setup| api_version::ended(&setup.credentials.api_version, &self.timestamp))
+                .map(|ended| ended.message)
+                .into_iter()
+                .collect(),
         }
     }
 

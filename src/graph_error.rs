@@ -166,6 +166,14 @@ pub const HINTS: &[HintRow] = &[
     },
     HintRow {
         code: 190,
+        subcodes: &[463],
+        reason: "token_expired",
+        hint: "The access token has expired (Meta's subcode 463): paste a new token into the Instagram \
+               credential. Instagram Login tokens last 60 days unless refreshed; with Facebook Login, a Page \
+               token obtained with a long-lived user token does not expire (README: Tokens that last).",
+    },
+    HintRow {
+        code: 190,
         subcodes: &[],
         reason: "token_invalid",
         hint: "The access token is invalid or has expired: generate a new token and update \

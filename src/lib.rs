@@ -30,6 +30,7 @@
 // add noise.
 #![allow(clippy::result_large_err, clippy::large_enum_variant)]
 
+pub mod api_version;
 pub mod catalog;
 pub mod clock;
 pub mod credential_test;

@@ -859,6 +859,7 @@ const EXPECTED_HINTS: &[(i64, Option<i64>, &str)] = &[
     (100, Some(2534025), "one private reply"),
     (100, Some(2534015), "does not accept this message content"),
     (190, None, "invalid or has expired"),
+    (190, Some(463), "has expired (Meta's subcode 463)"),
     (200, None, "Permission missing"),
     (551, None, "This person is unavailable"),
     (2018300, None, "Another app controls this conversation"),
@@ -902,6 +903,8 @@ const EXPECTED_REASONS: &[(i64, Option<i64>, &str)] = &[
     (100, Some(2534025), "comment_not_repliable"),
     (100, Some(2534015), "content_not_allowed"),
     (190, None, "token_invalid"),
+    (190, Some(463), "token_expired"),
+    (190, Some(467), "token_invalid"),
     (200, None, "permission_missing"),
     (551, None, "person_unavailable"),
     (2018300, None, "thread_controlled_elsewhere"),
@@ -932,7 +935,12 @@ fn assert_hint(code: i64, subcode: Option<i64>, phrases: &[&str]) {
 #[test]
 fn hint_190_says_the_token_is_invalid_or_expired() {
     assert_hint(190, None, &["access token is invalid or has expired", "reconnect"]);
-    assert_hint(190, Some(463), &["access token is invalid or has expired"]);
+    assert_hint(190, Some(467), &["access token is invalid or has expired"]);
+}
+
+#[test]
+fn hint_190_463_names_the_fix_for_an_expired_token() {
+    assert_hint(190, Some(463), &["has expired", "paste a new token", "60 days", "does not expire"]);
 }
 
 #[test]

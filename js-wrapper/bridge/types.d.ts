@@ -95,6 +95,8 @@ export interface Plan {
 	itemCount: number;
 	/** Meta's limit per rate class for the credential's login type; empty after a set-up error. */
 	rateCaps: RateCap[];
+	/** Said in the node's output pane besides the items: an API version past its end. */
+	notices: string[];
 }
 
 export type PlannedRequest = { request: RequestPlan } | { refused: ErrorReport };
@@ -211,7 +213,7 @@ export interface Catalog {
 	nodeVersion: string;
 	resources: string[];
 	operations: OperationSpec[];
-	credentialDefaults: { apiVersion: string; baseUrl: string; loginType: string };
+	credentialDefaults: { apiVersion: string; baseUrl: string; loginType: string; newestApiVersion: string };
 	retry: { defaultMaxRetries: number; maxMaxRetries: number };
 	limits: { textBytes: number };
 	optionLabels: { retryUnknownDelivery: string; messagesPerSecond: string; maxRetries: string };

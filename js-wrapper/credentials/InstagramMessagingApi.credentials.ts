@@ -102,8 +102,8 @@ export class InstagramMessagingApi implements ICredentialType {
 			displayName: 'API Version',
 			name: 'apiVersion',
 			type: 'string',
-			default: 'v18.0',
-			description: 'Graph API version, such as v18.0 or v21.0',
+			default: CATALOG.credentialDefaults.apiVersion,
+			description: `Graph API version, such as ${CATALOG.credentialDefaults.newestApiVersion} (the newest). Meta answers a version past its end as the oldest version it still serves; the node then says so in its output.`,
 		},
 		{
 			displayName: 'Base URL',

@@ -62,6 +62,23 @@ describe('Send Message against the Meta imitation', () => {
 		process.env.N8N_META_UUID = META_UUID;
 	});
 
+	it('says beside the items when the API version has reached its end, naming the version Meta serves and the newest', async () => {
+		// v18.0 ended on 2026-01-26 and v26.0 has no end date: both hold whatever day the test runs.
+		const ended = await run({ params: { userId: USER_A, messageText: 'Hello' } });
+		assert.equal(jsonOf(ended)[0].success, true, 'the message is still sent');
+		assert.equal(ended.hints.length, 1);
+		assert.equal(ended.hints[0].type, 'warning');
+		assert.equal(ended.hints[0].location, 'outputPane');
+		assert.match(ended.hints[0].message, /^Graph API v18\.0 reached its end on 2026-01-26: Meta now answers its calls as v2\d\.0, .* to v26\.0, the newest\.$/);
+		const current = await run({ params: { userId: USER_A, messageText: 'Hello' }, credentials: credentialsFor(meta.url, { apiVersion: 'v26.0' }) });
+		assert.equal(jsonOf(current)[0].success, true);
+		assert.deepEqual(current.hints, []);
+		assert.deepEqual(
+			meta.requests.map((r) => r.path),
+			['/v18.0/me/messages', '/v26.0/me/messages'],
+		);
+	});
+
 	it('sends one message and outputs exactly the documented fields', async () => {
 		const result = await run({ params: { userId: USER_A, messageText: 'Hello 👋 — "quoted"\nline two' } });
 		const [item] = jsonOf(result);

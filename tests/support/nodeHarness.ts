@@ -84,6 +84,8 @@ export interface RunResult {
 	output?: INodeExecutionData[][];
 	error?: Error & { description?: string; httpCode?: string; context?: IDataObject };
 	exchanges: HttpExchange[];
+	/** What the node added to n8n's output pane besides its items. */
+	hints: Array<{ message: string; type?: string; location?: string }>;
 }
 
 /**
@@ -184,8 +186,8 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 	);
 	try {
 		const output = await nodeType.execute!.call(context);
-		return { output: output as INodeExecutionData[][], exchanges };
+		return { output: output as INodeExecutionData[][], exchanges, hints: context.hints };
 	} catch (error) {
-		return { error: error as RunResult['error'], exchanges };
+		return { error: error as RunResult['error'], exchanges, hints: context.hints };
 	}
 }

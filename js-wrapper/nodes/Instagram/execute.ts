@@ -27,6 +27,8 @@ export async function executeNode(ctx: IExecuteFunctions): Promise<INodeExecutio
 	let toolRun: ToolRun | undefined;
 	try {
 		const plan = session.plan();
+		// An API version past its end still works (Meta answers it as an older live one): say so beside the items.
+		for (const message of plan.notices) ctx.addExecutionHints({ message, type: 'warning', location: 'outputPane' });
 		if (plan.setupError && !continueOnFail) throw toNodeError(ctx, plan.setupError);
 		const results = new Map<number, ItemResult>();
 		for (const { index, error } of plan.refused) results.set(index, { outputs: [], error });
