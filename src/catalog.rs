@@ -171,3 +171,17 @@ pub fn catalog() -> Catalog {
 pub fn catalog_json() -> String {
     serde_json::to_string(&catalog()).expect("the catalog serialises")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The text the wrapper's build reads is the catalog, whole.
+    #[test]
+    fn the_json_is_the_catalog() {
+        let parsed: serde_json::Value = serde_json::from_str(&catalog_json()).unwrap();
+        assert_eq!(parsed, serde_json::to_value(catalog()).unwrap());
+        assert_eq!(parsed["credentialDefaults"]["apiVersion"], "v18.0");
+        assert_eq!(parsed["operations"].as_array().unwrap().len(), REGISTRY.len());
+    }
+}

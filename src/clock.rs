@@ -60,6 +60,41 @@ mod tests {
         assert_eq!(iso8601(4_107_542_399_999.0), "2100-02-28T23:59:59.999Z");
     }
 
+    /// Every day from 0000-03-01 to 9999-12-31, against a calendar that counts one day at a
+    /// time: the era arithmetic is right in every century, leap day and year end.
+    #[test]
+    fn every_day_of_the_calendar_is_the_next_one() {
+        let is_leap = |y: i64| y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+        let month_days = |y: i64, m: u32| match m {
+            2 if is_leap(y) => 29,
+            2 => 28,
+            4 | 6 | 9 | 11 => 30,
+            _ => 31,
+        };
+        let (mut y, mut m, mut d) = (0i64, 3u32, 1u32);
+        for days in -719_468..=2_932_896 {
+            assert_eq!(civil_from_days(days), (y, m, d), "day {days}");
+            d += 1;
+            if d > month_days(y, m) {
+                d = 1;
+                m += 1;
+                if m > 12 {
+                    m = 1;
+                    y += 1;
+                }
+            }
+        }
+        assert_eq!((y, m, d), (10_000, 1, 1));
+    }
+
+    #[test]
+    fn writes_each_part_of_the_time() {
+        // 23:59:59.999 and 10:10:10.010: every field at its largest, and with a zero digit.
+        assert_eq!(iso8601(86_399_999.0), "1970-01-01T23:59:59.999Z");
+        assert_eq!(iso8601(36_610_010.0), "1970-01-01T10:10:10.010Z");
+        assert_eq!(iso8601(-62_162_035_200_000.0 + 3_723_004.0), "0000-03-01T01:02:03.004Z");
+    }
+
     #[test]
     fn clamps_nonsense() {
         assert_eq!(iso8601(f64::NAN), "1970-01-01T00:00:00.000Z");

@@ -27,7 +27,7 @@ const LONE: &str = "@@LONE-SURROGATE@@";
 const LONE_ESCAPES: [&str; 4] = [r"\ud83d", r"\ude00", r"a\udbffz", r"\ude00\ud83d"];
 
 /// 2000 cases per property; `PROPTEST_CASES` raises it for a longer hunt. Inside a mutation
-/// run (cargo-mutants sets `INSIDE_MUTANTS`), 200: each of hundreds of mutants runs the suite.
+/// run (scripts/mutants.sh sets `INSIDE_MUTANTS`), 200: each of hundreds of mutants runs the suite.
 fn config() -> ProptestConfig {
     let floor = if std::env::var_os("INSIDE_MUTANTS").is_some() { 200 } else { CASES };
     let cases = std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(floor);
