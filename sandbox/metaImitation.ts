@@ -27,6 +27,7 @@ import { readProfile } from './meta/profiles';
 import type { SendCall } from './meta/sendApi';
 import { readSendCall } from './meta/sendApi';
 import { Subscriptions } from './meta/subscriptions';
+import { LONG_LIVED_SECONDS, Tokens } from './meta/tokens';
 
 export type LoginType = 'facebook' | 'instagram';
 
@@ -42,6 +43,12 @@ export interface ImitationApp {
 	username?: string;
 	/** The Meta app's ID: its app token is `{appId}|{appSecret}`. */
 	appId?: string;
+	/** How many days ago the token was issued, on the imitation's clock (default 0). */
+	tokenAgeDays?: number;
+	/** How long it lasts: default 60 days for Instagram Login, never for Facebook Login. */
+	tokenLifetimeDays?: number;
+	/** Meta refuses to refresh the token (code 10: the app lost the permission). */
+	refreshRefused?: boolean;
 }
 
 /** What the imitation does with one request to a scripted recipient. */
@@ -76,7 +83,8 @@ export type CallKind =
 	| 'profile'
 	| 'me'
 	| 'appSubscriptions'
-	| 'subscribedApps';
+	| 'subscribedApps'
+	| 'refresh';
 
 export interface RecordedRequest {
 	seq: number;
@@ -87,6 +95,8 @@ export interface RecordedRequest {
 	/** Whether the Authorization header carried a Bearer token, and whether it was the app's. */
 	bearer: boolean;
 	tokenValid: boolean;
+	/** Which of the account's tokens: 0 the configured one, 1 after the first refresh, … */
+	tokenGeneration?: number;
 	proofValid: boolean;
 	/** Credentials placed in the URL, which the node must never do. */
 	tokenInUrl: boolean;
@@ -158,6 +168,8 @@ export interface MetaImitation {
 	addForeignPost(postId: string): void;
 	/** Webhook subscriptions: the app's, the accounts', and the handshakes Meta made. */
 	subscriptions: Subscriptions;
+	/** The tokens Meta issued, on the imitation's clock (`tokens.advance(ms)` moves it). */
+	tokens: Tokens<Account>;
 	reset(): void;
 	close(): Promise<void>;
 }
@@ -191,14 +203,14 @@ function accountOf(app: ImitationApp): Account {
 	};
 }
 
-function proofFor(app: ImitationApp): string {
-	return createHmac('sha256', app.appSecret).update(app.accessToken).digest('hex');
+function proofFor(app: ImitationApp, token: string): string {
+	return createHmac('sha256', app.appSecret).update(token).digest('hex');
 }
 
-/** Constant-time comparison of the presented proof with the expected one. */
-function proofMatches(app: ImitationApp, presented: string | undefined): boolean {
+/** Constant-time comparison of the presented proof with the one for the presented token. */
+function proofMatches(app: ImitationApp, token: string, presented: string | undefined): boolean {
 	if (typeof presented !== 'string' || !/^[0-9a-f]{64}$/.test(presented)) return false;
-	return timingSafeEqual(Buffer.from(proofFor(app), 'hex'), Buffer.from(presented, 'hex'));
+	return timingSafeEqual(Buffer.from(proofFor(app, token), 'hex'), Buffer.from(presented, 'hex'));
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -226,6 +238,11 @@ class Window {
 export async function startMetaImitation(options: ImitationOptions): Promise<MetaImitation> {
 	const requests: RecordedRequest[] = [];
 	const accounts = options.apps.map(accountOf);
+	const tokens = new Tokens<Account>();
+	for (const account of accounts) {
+		const lifetime = account.app.tokenLifetimeDays ?? (account.loginType === 'instagram' ? LONG_LIVED_SECONDS / 86_400 : Infinity);
+		tokens.add(account.app.accessToken, account, account.app.tokenAgeDays ?? 0, lifetime);
+	}
 	const scripts = new Map<string, Behaviour[]>(Object.entries(options.scripts ?? {}));
 	const scriptPositions = new Map<string, number>();
 	const versions = options.versions ?? /^v(1[6-9]|2\d)\.0$/;
@@ -288,7 +305,9 @@ export async function startMetaImitation(options: ImitationOptions): Promise<Met
 
 		const authorization = req.headers.authorization ?? '';
 		const bearerToken = /^Bearer (.+)$/.exec(authorization)?.[1];
-		const account = accounts.find((candidate) => candidate.app.accessToken === bearerToken);
+		const presented = bearerToken ?? query.access_token;
+		const grant = tokens.find(presented);
+		const account = grant?.account;
 		/** An app token (`{app-id}|{app-secret}`): it may manage the app's webhook subscriptions only. */
 		const appTokenOf = accounts.find((candidate) => bearerToken === `${candidate.appId}|${candidate.app.appSecret}`);
 		const record: RecordedRequest = {
@@ -300,10 +319,13 @@ export async function startMetaImitation(options: ImitationOptions): Promise<Met
 				Object.entries(query).map(([key, value]) => [key, key === 'appsecret_proof' ? `${value.slice(0, 8)}…` : value]),
 			),
 			bearer: bearerToken !== undefined,
-			tokenValid: account !== undefined,
-			proofValid: account !== undefined && proofMatches(account.app, query.appsecret_proof),
+			tokenValid: grant !== undefined && !tokens.expired(grant),
+			tokenGeneration: grant?.generation,
+			proofValid: grant !== undefined && proofMatches(grant.account.app, grant.token, query.appsecret_proof),
 			tokenInUrl:
-				'access_token' in query || 'oauth_token' in query || accounts.some((a) => (req.url ?? '').includes(a.app.accessToken)),
+				'access_token' in query ||
+				'oauth_token' in query ||
+				[...accounts.map((a) => a.app.accessToken), ...tokens.issued()].some((token) => (req.url ?? '').includes(token)),
 			contentType: req.headers['content-type'],
 			body: undefined,
 			status: 0,
@@ -323,6 +345,20 @@ export async function startMetaImitation(options: ImitationOptions): Promise<Met
 			else write();
 		};
 		const throttled = () => send(refuse(400, 613, 'Calls to this api have exceeded the rate limit.', { type: 'OAuthException', subcode: 2534040 }));
+
+		// Instagram Login's token refresh: on the host's root, no version (Meta's docs).
+		if (url.pathname === '/refresh_access_token') {
+			record.call = 'refresh';
+			if (!grant) return send(refuse(400, 190, 'Invalid OAuth access token - Cannot parse access token', { type: 'OAuthException' }));
+			if (query.grant_type !== 'ig_refresh_token') return send(refuse(400, 100, 'grant_type must be ig_refresh_token', { type: 'OAuthException' }));
+			if (query.appsecret_proof !== undefined && !record.proofValid) {
+				return send(refuse(400, 100, 'Invalid appsecret_proof provided in the API argument', { type: 'GraphMethodException' }));
+			}
+			const outcome = tokens.refresh(grant, grant.account.loginType === 'instagram', grant.account.app.refreshRefused === true);
+			if (!outcome.ok) return send(refuse(outcome.status, outcome.code, outcome.message, { type: outcome.type, subcode: outcome.subcode }));
+			record.outcome = 'refreshed';
+			return send({ status: 200, outcome: 'refreshed', body: JSON.stringify({ access_token: outcome.grant.token, token_type: 'bearer', expires_in: LONG_LIVED_SECONDS }) });
+		}
 
 		const match = /^\/([^/]+)\/(.*)$/.exec(url.pathname);
 		const [version, rest] = match ? [match[1], match[2]] : ['', ''];
@@ -347,6 +383,9 @@ export async function startMetaImitation(options: ImitationOptions): Promise<Met
 			return send(await subscriptions.app(req.method ?? '', app[1], query, form));
 		}
 		if (!account) return send(refuse(400, 190, 'Invalid OAuth access token - Cannot parse access token', { type: 'OAuthException' }));
+		if (tokens.expired(grant!)) {
+			return send(refuse(400, 190, `Error validating access token: Session has expired on ${new Date(grant!.expiresAt).toUTCString()}.`, { type: 'OAuthException', subcode: 463 }));
+		}
 		if (query.appsecret_proof === undefined) {
 			return send(refuse(400, 100, 'API calls from the server require an appsecret_proof argument', { type: 'GraphMethodException' }));
 		}
@@ -368,7 +407,7 @@ export async function startMetaImitation(options: ImitationOptions): Promise<Met
 		const nextUrl = (after: string) => {
 			const next = new URL(`https://graph.${facebook ? 'facebook' : 'instagram'}.com${url.pathname}`);
 			for (const [key, value] of Object.entries(query)) if (key !== 'appsecret_proof' && key !== 'after') next.searchParams.set(key, value);
-			next.searchParams.set('access_token', account.app.accessToken);
+			next.searchParams.set('access_token', grant!.token);
 			next.searchParams.set('after', after);
 			return next.toString();
 		};
@@ -580,6 +619,7 @@ export async function startMetaImitation(options: ImitationOptions): Promise<Met
 		subscriptions.reset();
 		repliedComments.clear();
 		foreignPosts.clear();
+		tokens.reset();
 	}
 
 	const server: Server = createServer((req, res) => {
@@ -621,6 +661,7 @@ export async function startMetaImitation(options: ImitationOptions): Promise<Met
 			foreignPosts.add(postId);
 		},
 		subscriptions,
+		tokens,
 		reset,
 		async close() {
 			for (const socket of sockets) socket.destroy();

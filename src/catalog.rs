@@ -46,8 +46,20 @@ pub struct Catalog {
     /// The credential's Test button: `GET {graph base}/{path}?fields=…`, and n8n's rules
     /// for reading the answer.
     pub credential_test: CredentialTestCatalog,
+    /// Tokens that last: the credential's hidden fields and the output field of the warning.
+    pub token: TokenCatalog,
     /// Each operation's output schema, and the trigger's (n8n previews fields from them).
     pub output_schemas: OutputSchemas,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TokenCatalog {
+    /// The hidden field n8n's preAuthentication watches (`expirable`).
+    pub state_field: &'static str,
+    /// Every hidden field the credential keeps about its token (the state field among them).
+    pub fields: Vec<String>,
+    pub warning_field: &'static str,
 }
 
 #[derive(Serialize)]
@@ -157,6 +169,14 @@ pub fn catalog() -> Catalog {
             fields: crate::credential_test::TEST_FIELDS,
             rules: crate::credential_test::rules(),
         },
+        token: TokenCatalog {
+            state_field: crate::token::STATE_FIELD,
+            fields: match serde_json::to_value(crate::token::TokenRecord::default()) {
+                Ok(serde_json::Value::Object(fields)) => fields.keys().cloned().collect(),
+                _ => Vec::new(),
+            },
+            warning_field: crate::token::WARNING_FIELD,
+        },
         output_schemas: OutputSchemas {
             operations: crate::output_schema::operation_schemas()
                 .into_iter()
@@ -183,5 +203,10 @@ mod tests {
         assert_eq!(parsed, serde_json::to_value(catalog()).unwrap());
         assert_eq!(parsed["credentialDefaults"]["apiVersion"], "v18.0");
         assert_eq!(parsed["operations"].as_array().unwrap().len(), REGISTRY.len());
+        assert_eq!(
+            parsed["token"]["fields"],
+            serde_json::json!(["tokenCheckedAt", "tokenDigest", "tokenExpiresAt", "tokenRenewalError", "tokenRenewedAt", "tokenState"])
+        );
+        assert_eq!(parsed["token"]["stateField"], "tokenState");
     }
 }

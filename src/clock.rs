@@ -33,6 +33,46 @@ pub fn iso8601(epoch_ms: f64) -> String {
     out
 }
 
+/// Reads back what [`iso8601`] writes (`YYYY-MM-DDTHH:MM:SS.mmmZ`, milliseconds optional):
+/// epoch milliseconds, or `None` for any other text.
+pub fn parse_iso8601(text: &str) -> Option<f64> {
+    let b = text.as_bytes();
+    let digits = |from: usize, len: usize| -> Option<i64> {
+        let part = b.get(from..from + len)?;
+        part.iter().all(u8::is_ascii_digit).then(|| part.iter().fold(0i64, |n, d| n * 10 + i64::from(d - b'0')))
+    };
+    let separators = [(4, b'-'), (7, b'-'), (10, b'T'), (13, b':'), (16, b':')];
+    if !separators.iter().all(|&(at, sep)| b.get(at) == Some(&sep)) {
+        return None;
+    }
+    let (year, month, day) = (digits(0, 4)?, digits(5, 2)?, digits(8, 2)?);
+    let (hour, minute, second) = (digits(11, 2)?, digits(14, 2)?, digits(17, 2)?);
+    let millis = match &b[19..] {
+        b"Z" => 0,
+        [b'.', _, _, _, b'Z'] => digits(20, 3)?,
+        _ => return None,
+    };
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 59 {
+        return None;
+    }
+    let days = days_from_civil(year, month as u32, day as u32);
+    if civil_from_days(days) != (year, month as u32, day as u32) {
+        return None; // 31 April, 29 February of a common year
+    }
+    Some((((days * 24 + hour) * 60 + minute) * 60 + second) as f64 * 1000.0 + millis as f64)
+}
+
+/// The inverse of [`civil_from_days`].
+fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let y = year - i64::from(month <= 2);
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let m = i64::from(month);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 /// Howard Hinnant's days-to-civil conversion (proleptic Gregorian calendar).
 fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;
@@ -85,6 +125,17 @@ mod tests {
             }
         }
         assert_eq!((y, m, d), (10_000, 1, 1));
+    }
+
+    #[test]
+    fn reads_back_what_it_writes_and_nothing_else() {
+        for ms in [0.0, -1.0, 1_795_642_441_781.0, 951_782_400_000.0, 4_107_542_399_999.0, -62_167_219_200_000.0] {
+            assert_eq!(parse_iso8601(&iso8601(ms)), Some(ms), "{}", iso8601(ms));
+        }
+        assert_eq!(parse_iso8601("2026-12-05T00:00:00Z"), Some(1_796_428_800_000.0));
+        for bad in ["", "2026-12-05", "2026-02-29T00:00:00Z", "2026-04-31T00:00:00Z", "2026-12-05T24:00:00Z", "2026-12-05T00:00:00.5Z", "2026-12-05 00:00:00Z", "2026-12-05T00:00:00+01:00", "２026-12-05T00:00:00Z"] {
+            assert_eq!(parse_iso8601(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -51,6 +51,7 @@ pub mod response;
 pub mod retry;
 pub mod signature;
 pub mod templates;
+pub mod token;
 pub mod validate;
 pub mod webhook;
 

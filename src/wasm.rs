@@ -284,3 +284,24 @@ pub fn webhook_subscription(step: &JsValue) -> JsValue {
 pub fn catalog() -> JsValue {
     from_json(&crate::catalog::catalog_json())
 }
+
+/// Tokens that last (`crate::token`): whether to refresh the credential's token now, and
+/// what to warn about: `{renew, warning?}`. `nowMs`: the wrapper's clock.
+#[wasm_bindgen(js_name = tokenPlan)]
+pub fn token_plan(credentials: &JsValue, now_ms: f64) -> JsValue {
+    to_js(&crate::token::plan_for(&to_json(credentials), now_ms))
+}
+
+/// The refresh request `{method, url, qs, authorization}`, or null for an incomplete credential.
+#[wasm_bindgen(js_name = tokenRefreshCall)]
+pub fn token_refresh_call(credentials: &JsValue) -> JsValue {
+    to_js(&crate::token::refresh_call_for(&to_json(credentials)))
+}
+
+/// What to store after the refresh: `{accessToken?, tokenState, tokenExpiresAt, …}`.
+/// `answer`: `{status, body}` or `{failure}`.
+#[wasm_bindgen(js_name = tokenRenewal)]
+pub fn token_renewal(credentials: &JsValue, answer: &JsValue, now_ms: f64) -> JsValue {
+    let answer: crate::token::RefreshAnswer = serde_json::from_str(&to_json(answer)).unwrap_or_default();
+    to_js(&crate::token::renewal_for(&to_json(credentials), &answer, now_ms))
+}

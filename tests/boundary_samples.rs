@@ -15,6 +15,7 @@ use instagram_messaging_core::operations::Step;
 use instagram_messaging_core::output::{ErrorReport, Identity, OutputItem};
 use instagram_messaging_core::request::{Body, Coalesce, Headers, HttpRequest, Method, Part, RateClass};
 use instagram_messaging_core::request_chunk::request_chunk;
+use instagram_messaging_core::token::{digest, plan_for as token_plan_for, refresh_call_for, renewal_for, RefreshAnswer};
 use serde_json::{json, Value};
 
 mod common;
@@ -190,6 +191,13 @@ fn writes_a_sample_of_every_boundary_value() {
 
     let verdicts: Vec<Value> = every_verdict().iter().map(|v| serde_json::from_str(&v.to_json()).unwrap()).collect();
     let setup_report = ErrorReport::new(&CoreError::Setup(SetupError::MissingAccessToken), "sendMessage", Identity::default(), "t", None);
+    // An Instagram-Login credential whose token is known and expires on 2026-12-06.
+    let held = json!({
+        "accessToken": "IGAAtoken", "appSecret": SECRET, "loginType": "instagram",
+        "tokenState": digest("IGAAtoken"), "tokenDigest": digest("IGAAtoken"), "tokenExpiresAt": "2026-12-06T00:00:00.000Z",
+        "tokenRenewedAt": "", "tokenCheckedAt": "", "tokenRenewalError": "",
+    })
+    .to_string();
     let samples = json!({
         "ExecutionInput": [input],
         "Plan": [plan, setup_plan],
@@ -200,6 +208,12 @@ fn writes_a_sample_of_every_boundary_value() {
         "AbandonReason": [Abandoned::NotSent, Abandoned::CoreFailed, Abandoned::CoreFailedBeforeSending],
         "Catalog": [catalog()],
         "RequestChunk": chunks,
+        "TokenPlan": [token_plan_for(&held, 0.0), token_plan_for(&held, 1_796_428_800_000.0)],
+        "TokenRefreshCall": [refresh_call_for(&held).unwrap()],
+        "TokenRenewal": [
+            renewal_for(&held, &RefreshAnswer { status: Some(200), body: r#"{"access_token":"IGAAnew","expires_in":5184000}"#.into(), failure: None }, 0.0).unwrap(),
+            renewal_for(&held, &RefreshAnswer { status: None, body: String::new(), failure: Some("ECONNRESET".into()) }, 0.0).unwrap(),
+        ],
     });
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/target/boundary-samples.json");
     std::fs::create_dir_all(concat!(env!("CARGO_MANIFEST_DIR"), "/target")).unwrap();

@@ -223,6 +223,7 @@ export interface Catalog {
 	rateCaps: { facebook: RateCap[]; instagram: RateCap[] };
 	loginTypes: string[];
 	binaryFormats: BinaryFormat[];
+	token: { stateField: string; fields: string[]; warningField: string };
 	credentialTest: { path: string; fields: string; rules: Array<{ key: string; value: unknown; message: string }> };
 	/** The output schemas; the build writes them as the nodes' __schema__ files and drops them here. */
 	outputSchemas?: { operations: Array<{ resource: string; operation: string; schema: IDataObject }>; trigger: IDataObject };
@@ -316,4 +317,34 @@ export interface CoreBindings {
 	receiveWebhook(head: WebhookRequest, body: Uint8Array): WebhookDecision;
 	webhookSubscription(step: SubscriptionStep): SubscriptionNext;
 	catalog(): Catalog;
+	tokenPlan(credentials: unknown, nowMs: number): TokenPlan;
+	tokenRefreshCall(credentials: unknown): TokenRefreshCall | null;
+	tokenRenewal(credentials: unknown, answer: TokenRefreshAnswer, nowMs: number): TokenRenewal | null;
+}
+
+/** Tokens that last: refresh the token now, and what every output item and the credential test warn about. */
+export interface TokenPlan {
+	renew: boolean;
+	warning?: string;
+}
+
+/** The refresh request; `authorization` is the token's header, for this request only. */
+export interface TokenRefreshCall {
+	method: 'GET';
+	url: string;
+	qs: Array<[string, string]>;
+	authorization: string;
+}
+
+export type TokenRefreshAnswer = { status: number; body: string } | { failure: string };
+
+/** The credential fields to store after a refresh attempt. */
+export interface TokenRenewal {
+	accessToken?: string;
+	tokenState: string;
+	tokenDigest: string;
+	tokenExpiresAt: string;
+	tokenRenewedAt: string;
+	tokenCheckedAt: string;
+	tokenRenewalError: string;
 }

@@ -1,6 +1,8 @@
 import type {
 	IAuthenticate,
 	ICredentialDataDecryptedObject,
+	IDataObject,
+	IHttpRequestHelper,
 	ICredentialTestRequest,
 	ICredentialType,
 	IHttpRequestOptions,
@@ -10,6 +12,7 @@ import type {
 
 import { CATALOG } from '../bridge/generated/catalog';
 import { loadCore } from '../bridge/loader';
+import type { TokenRefreshAnswer } from '../bridge/types';
 
 export const INSTAGRAM_CREDENTIAL_TYPE = 'instagramMessagingApi';
 
@@ -114,7 +117,57 @@ export class InstagramMessagingApi implements ICredentialType {
 			description:
 				'Leave empty to use the login type\'s host (https://graph.facebook.com for Facebook Login, https://graph.instagram.com for Instagram Login). Set it only for a proxy or a test server.',
 		},
+		// What the node knows about the token (README: Tokens that last), written by
+		// preAuthentication below and kept by n8n with the credential. The state field is the
+		// one n8n watches: empty means "not checked yet", and the node empties it to refresh.
+		...CATALOG.token.fields.map(
+			(name): INodeProperties => ({
+				displayName: name,
+				name,
+				type: 'hidden',
+				default: '',
+				...(name === CATALOG.token.stateField ? { typeOptions: { expirable: true } } : {}),
+			}),
+		),
 	];
+
+	/**
+	 * Tokens that last. n8n calls this before a request when the state field is empty (a
+	 * token not checked yet, or the node asking for a refresh) and before every credential
+	 * test. The core decides: an Instagram-Login token is refreshed when a month or less is
+	 * left (once it is a day old), and the new token and its dates are returned for n8n to
+	 * store. In the credential test (the state field is filled) a token that expires within 7
+	 * days fails the test with the date, so nobody learns it from a failed campaign.
+	 */
+	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
+		const core = await loadCore();
+		const testing = String(credentials[CATALOG.token.stateField] ?? '') !== '';
+		const plan = core.tokenPlan(credentials, Date.now());
+		let renewal: IDataObject = {};
+		const call = plan.renew ? core.tokenRefreshCall(credentials) : null;
+		if (call) {
+			let answer: TokenRefreshAnswer;
+			try {
+				const response = (await this.helpers.httpRequest({
+					method: call.method,
+					url: call.url,
+					qs: Object.fromEntries(call.qs),
+					headers: { Authorization: call.authorization, accept: 'application/json' },
+					json: false,
+					ignoreHttpStatusErrors: true,
+					returnFullResponse: true,
+				})) as { statusCode: number; body: unknown };
+				const body = response.body;
+				answer = { status: response.statusCode, body: typeof body === 'string' ? body : JSON.stringify(body ?? '') };
+			} catch (error) {
+				answer = { failure: String((error as { code?: unknown }).code ?? 'no answer') };
+			}
+			renewal = (core.tokenRenewal(credentials, answer, Date.now()) ?? {}) as IDataObject;
+		}
+		const warning = core.tokenPlan({ ...credentials, ...renewal }, Date.now()).warning;
+		if (testing && warning) throw new Error(warning);
+		return renewal;
+	}
 
 	/** The core adds the Bearer header and appsecret_proof; relative paths resolve to the Graph API. */
 	authenticate: IAuthenticate = async (

@@ -50,6 +50,9 @@ describe('boundary types agree with the Rust types', () => {
 			'PlannedRequest',
 			'Plan',
 			'RequestChunk',
+			'TokenPlan',
+			'TokenRefreshCall',
+			'TokenRenewal',
 			'Verdict',
 		].sort());
 	});

@@ -39,7 +39,28 @@ describe('Instagram Messaging API credential', () => {
 		const credential = loadCredential();
 		assert.equal(credential.name, 'instagramMessagingApi');
 		const byName = Object.fromEntries(credential.properties.map((p) => [p.name, p]));
-		assert.deepEqual(Object.keys(byName), ['accessToken', 'appSecret', 'loginType', 'pageId', 'webhookSecret', 'appId', 'apiVersion', 'baseUrl']);
+		assert.deepEqual(Object.keys(byName), [
+			'accessToken',
+			'appSecret',
+			'loginType',
+			'pageId',
+			'webhookSecret',
+			'appId',
+			'apiVersion',
+			'baseUrl',
+			// What the node knows about the token, hidden; n8n runs preAuthentication when tokenState is empty.
+			'tokenCheckedAt',
+			'tokenDigest',
+			'tokenExpiresAt',
+			'tokenRenewalError',
+			'tokenRenewedAt',
+			'tokenState',
+		]);
+		for (const name of ['tokenCheckedAt', 'tokenDigest', 'tokenExpiresAt', 'tokenRenewalError', 'tokenRenewedAt', 'tokenState']) {
+			assert.equal(byName[name].type, 'hidden', name);
+			assert.equal(byName[name].default, '', name);
+			assert.equal(byName[name].typeOptions?.expirable === true, name === 'tokenState', name);
+		}
 		assert.equal(byName.accessToken.typeOptions?.password, true);
 		assert.equal(byName.appSecret.typeOptions?.password, true);
 		assert.equal(byName.webhookSecret.typeOptions?.password, true);

@@ -9,7 +9,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 
 import type { MetaImitation } from '../../sandbox/metaImitation';
 import { startMetaImitation } from '../../sandbox/metaImitation';
-import { ACCESS_TOKEN, APP_SECRET, META_UUID, USER_A, USER_B, USER_C, credentialsFor, secretsOf } from '../support/fixtures';
+import { ACCESS_TOKEN, APP_SECRET, META_UUID, USER_A, USER_B, USER_C, checkedTokenFields, credentialsFor, secretsOf } from '../support/fixtures';
 import type { RunOptions, RunResult } from '../support/nodeHarness';
 import { runNode } from '../support/nodeHarness';
 
@@ -30,7 +30,8 @@ function run(params: RunOptions['params'], extra: Run = {}): Promise<RunResult> 
 	return runNode({
 		items: extra.items ?? [{}],
 		params: { options: {}, ...params },
-		credentials: { ...credentialsFor(meta.url, { accessToken: token }), ...extra.credentials },
+		// An Instagram-Login token checked earlier, with 50 days left: no refresh is due.
+		credentials: { ...credentialsFor(meta.url, { accessToken: token }), ...(extra.login === 'instagram' ? checkedTokenFields(IG_TOKEN) : {}), ...extra.credentials },
 		continueOnFail: extra.continueOnFail,
 		binary: extra.binary,
 	});

@@ -1,6 +1,6 @@
 // Credentials and IDs shared by the tests. The secrets are made up afresh in every
 // process (no test carries a fixed token), and distinctive so a leak is easy to find.
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 
 export const ACCESS_TOKEN = `test-token-${randomBytes(20).toString('hex')}`;
 export const APP_SECRET = `test-secret-${randomBytes(16).toString('hex')}`;
@@ -20,4 +20,27 @@ export function credentialsFor(baseUrl: string, overrides: Record<string, string
 /** Every string a test must never find in output, errors or logs. */
 export function secretsOf(token = ACCESS_TOKEN, secret = APP_SECRET): string[] {
 	return [token, secret, expectedProof(token, secret)];
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The hidden fields a credential holds once its Instagram-Login token was checked and has
+ * 50 days left (so no refresh is due). The digest is written out here, independently of
+ * the core: 16 hex digits of SHA-256 over `instagram-token:` and the token.
+ */
+export function checkedTokenFields(token: string, daysLeft = 50, now = Date.now()): Record<string, string> {
+	const at = (ms: number) => new Date(ms).toISOString();
+	return {
+		tokenState: tokenDigest(token),
+		tokenDigest: tokenDigest(token),
+		tokenExpiresAt: at(now + daysLeft * DAY_MS),
+		tokenRenewedAt: at(now - (60 - daysLeft) * DAY_MS),
+		tokenCheckedAt: at(now - (60 - daysLeft) * DAY_MS),
+		tokenRenewalError: '',
+	};
+}
+
+function tokenDigest(token: string): string {
+	return createHash('sha256').update(`instagram-token:${token}`).digest('hex').slice(0, 16);
 }

@@ -40,6 +40,7 @@ export function loadNode(packageRoot = defaultPackageRoot): INodeType {
 }
 
 export interface CredentialUnderTest {
+	preAuthentication?: (this: { helpers: { httpRequest: (options: IHttpRequestOptions) => Promise<unknown> } }, credentials: ICredentialDataDecryptedObject) => Promise<IDataObject>;
 	authenticate: (c: ICredentialDataDecryptedObject, o: IHttpRequestOptions) => Promise<IHttpRequestOptions>;
 	test: { request: IHttpRequestOptions };
 	name: string;
@@ -151,9 +152,21 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 	const credentialsHelper = {
 		getParentTypes: () => [],
 		isCredentialUsableByNode: () => true,
-		getDecrypted: async () => ({ ...options.credentials }),
+		// n8n fills in each credential field's default, the hidden ones included.
+		getDecrypted: async () => ({ ...Object.fromEntries(credential.properties.map((p) => [p.name, p.default])), ...options.credentials }),
 		getCredentialsProperties: () => credential.properties,
-		preAuthentication: async () => undefined,
+		// As n8n's CredentialsHelper does: run the credential's preAuthentication when its
+		// expirable field is empty (or after a refused request), and store what it returns:
+		// here into the test's credential object, which the next run reads again.
+		async preAuthentication(helpers: { helpers: { httpRequest: (o: IHttpRequestOptions) => Promise<unknown> } }, data: ICredentialDataDecryptedObject, _type: string, _node: unknown, expired: boolean) {
+			const expirable = credential.properties.find((p) => p.type === 'hidden' && p.typeOptions?.expirable === true)?.name;
+			if (!expirable || !credential.preAuthentication) return undefined;
+			if (data[expirable] !== '' && !expired) return undefined;
+			const output = await credential.preAuthentication.call(helpers, data);
+			if (output[expirable] === undefined) return undefined;
+			Object.assign(options.credentials, output);
+			return Object.assign(data, output);
+		},
 		async authenticate(data: ICredentialDataDecryptedObject, _type: string, requestOptions: IHttpRequestOptions) {
 			const authenticated = await credential.authenticate(data, requestOptions);
 			const base = authenticated.baseURL && !/^https?:/i.test(authenticated.url) ? authenticated.baseURL.replace(/\/$/, '') : '';

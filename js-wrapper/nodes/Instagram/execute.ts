@@ -1,9 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { CATALOG } from '../../bridge/generated/catalog';
+import { loadCore } from '../../bridge/loader';
 import { CoreSession } from '../../bridge/session';
 import { toNodeError } from './errors';
-import { gather } from './gather';
+import { accountOf, gather, renewTokenIfDue } from './gather';
 import { isToolMode, ToolRun } from './tool/toolRun';
 import type { ItemResult } from './transport/run';
 import { runAll } from './transport/run';
@@ -21,14 +23,33 @@ export async function executeNode(ctx: IExecuteFunctions): Promise<INodeExecutio
 	// As an AI Agent's tool, every failure goes back to the model as an item it can act on.
 	const tool = isToolMode(ctx);
 	const continueOnFail = tool || ctx.continueOnFail();
-	const { input, options, credentials, account, sentKeys } = await gather(ctx, itemCount);
+	const { input, options, credentials, sentKeys, ...gathered } = await gather(ctx, itemCount);
+	let { account } = gathered;
 
-	const session = await CoreSession.start(input, ctx.getNode());
+	let session = await CoreSession.start(input, ctx.getNode());
 	let toolRun: ToolRun | undefined;
 	try {
-		const plan = session.plan();
-		// An API version past its end still works (Meta answers it as an older live one): say so beside the items.
-		for (const message of plan.notices) ctx.addExecutionHints({ message, type: 'warning', location: 'outputPane' });
+		let plan = session.plan();
+		// Tokens that last: refreshed when due, before anything is sent, and never for a run
+		// that sends nothing. The run then signs with the new token.
+		let tokenWarning: string | undefined;
+		if (!plan.setupError && plan.refused.length < itemCount && (continueOnFail || plan.refused.length === 0)) {
+			const token = await renewTokenIfDue(ctx, credentials);
+			tokenWarning = token.warning;
+			if (token.renewed) {
+				const signed = await CoreSession.start(input, ctx.getNode());
+				session.free();
+				session = signed;
+				plan = session.plan();
+				account = accountOf(input.credentials as IDataObject);
+			}
+		} else {
+			tokenWarning = (await loadCore()).tokenPlan(input.credentials, Date.now()).warning;
+		}
+		// An API version past its end (Meta answers it as an older live one), a token about to expire: said beside the items.
+		for (const message of [...plan.notices, ...(tokenWarning ? [tokenWarning] : [])]) {
+			ctx.addExecutionHints({ message, type: 'warning', location: 'outputPane' });
+		}
 		if (plan.setupError && !continueOnFail) throw toNodeError(ctx, plan.setupError);
 		const results = new Map<number, ItemResult>();
 		for (const { index, error } of plan.refused) results.set(index, { outputs: [], error });
@@ -87,7 +108,11 @@ export async function executeNode(ctx: IExecuteFunctions): Promise<INodeExecutio
 		const output: INodeExecutionData[] = [];
 		for (let index = 0; index < itemCount; index++) {
 			const items = toolRun?.repeatOf(index, (first) => outputs.get(first) ?? []) ?? decided.get(index) ?? outputs.get(index) ?? [];
-			for (const json of items) output.push({ json, pairedItem: { item: index } });
+			for (const json of items) {
+				// The token expires within 7 days and could not be refreshed: every item says so.
+				if (tokenWarning) json[CATALOG.token.warningField] = tokenWarning;
+				output.push({ json, pairedItem: { item: index } });
+			}
 		}
 		return output;
 	} finally {

@@ -4,6 +4,7 @@ import type { IBinaryData, ICredentialsDecrypted, IDataObject, IExecuteFunctions
 import { NodeOperationError } from 'n8n-workflow';
 
 import { CATALOG } from '../../bridge/generated/catalog';
+import { loadCore } from '../../bridge/loader';
 import type { BinaryDescription, ExecutionInput, FieldSpec } from '../../bridge/types';
 import { INSTAGRAM_CREDENTIAL_TYPE } from '../../credentials/InstagramMessagingApi.credentials';
 import type { SendOptions } from './descriptions/OptionsDescription';
@@ -119,7 +120,6 @@ export async function gather(ctx: IExecuteFunctions, itemCount: number): Promise
 	const credentials: ICredentialsDecrypted | undefined = reference?.id
 		? { id: reference.id, name: reference.name, type: INSTAGRAM_CREDENTIAL_TYPE, data }
 		: undefined;
-
 	return {
 		input: {
 			resource,
@@ -133,9 +133,45 @@ export async function gather(ctx: IExecuteFunctions, itemCount: number): Promise
 		options,
 		credentials,
 		sentKeys,
-		// The token names the account; the login type and base URL keep a test server apart.
-		account: createHash('sha256')
-			.update(`instagram-account:${String(data.loginType ?? '')}:${String(data.baseUrl ?? '')}:${String(data.accessToken ?? '')}`)
-			.digest('hex'),
+		account: accountOf(data),
 	};
+}
+
+/** The account Meta's limits count against: the token names it; the login type and base URL keep a test server apart. */
+export function accountOf(data: IDataObject): string {
+	return createHash('sha256')
+		.update(`instagram-account:${String(data.loginType ?? '')}:${String(data.baseUrl ?? '')}:${String(data.accessToken ?? '')}`)
+		.digest('hex');
+}
+
+/**
+ * Tokens that last: when the core says the token is due for a refresh, one request goes
+ * through n8n with the credential's state field emptied, so n8n runs the credential's
+ * preAuthentication (which refreshes) and stores what it returns; `credentials.data` then
+ * holds the new token for this run's requests. `renewed`: the token changed. `warning`:
+ * what every output item carries when the token expires within 7 days and could not be
+ * refreshed.
+ */
+export async function renewTokenIfDue(
+	ctx: IExecuteFunctions,
+	credentials: ICredentialsDecrypted | undefined,
+): Promise<{ renewed: boolean; warning: string | undefined }> {
+	if (!credentials?.data) return { renewed: false, warning: undefined };
+	const core = await loadCore();
+	const before = credentials.data.accessToken;
+	if (core.tokenPlan(credentials.data, Date.now()).renew) {
+		const probe: ICredentialsDecrypted = { ...credentials, data: { ...credentials.data, [CATALOG.token.stateField]: '' } };
+		try {
+			await ctx.helpers.httpRequestWithAuthentication.call(
+				ctx,
+				INSTAGRAM_CREDENTIAL_TYPE,
+				{ method: 'GET', url: `/${CATALOG.credentialTest.path}`, qs: { fields: 'id' }, ignoreHttpStatusErrors: true, returnFullResponse: true },
+				{ credentialsDecrypted: probe },
+			);
+		} catch {
+			// Meta or the network refused the check: the run's own requests say what is wrong.
+		}
+		if (probe.data && probe.data[CATALOG.token.stateField] !== '') Object.assign(credentials.data, probe.data);
+	}
+	return { renewed: credentials.data.accessToken !== before, warning: core.tokenPlan(credentials.data, Date.now()).warning };
 }

@@ -1,0 +1,157 @@
+// Tokens that last: an Instagram-Login token is refreshed through n8n's preAuthentication
+// before it runs out, the new token is what the credential then holds, and a token that
+// cannot be refreshed is announced in every output item and by the credential test. The
+// imitation of Meta issues and expires tokens on its own clock.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, beforeEach, describe, it } from 'node:test';
+
+import type { IHttpRequestOptions } from 'n8n-workflow';
+
+import type { MetaImitation } from '../../sandbox/metaImitation';
+import { startMetaImitation } from '../../sandbox/metaImitation';
+import { APP_SECRET, META_UUID, USER_A, USER_B, checkedTokenFields, credentialsFor } from '../support/fixtures';
+import type { RunResult } from '../support/nodeHarness';
+import { loadCredential, runNode } from '../support/nodeHarness';
+
+const DAY = 86_400_000;
+/** Issued 59 days ago: one day left. */
+const OLD = `IGAAold${randomBytes(16).toString('hex')}`;
+/** Issued 55 days ago, and Meta refuses to refresh it (the app lost its permission). */
+const STUCK = `IGAAstuck${randomBytes(16).toString('hex')}`;
+/** Issued an hour ago. */
+const YOUNG = `IGAAyoung${randomBytes(16).toString('hex')}`;
+
+let meta: MetaImitation;
+
+function send(credentials: Record<string, string>, userIds = [USER_A]): Promise<RunResult> {
+	return runNode({
+		items: userIds.map((id) => ({ id })),
+		params: { operation: 'sendMessage', userId: (i: number) => userIds[i], messageText: 'Hello', options: {} },
+		credentials,
+		continueOnFail: true,
+	});
+}
+
+function jsonOf(result: RunResult) {
+	assert.ok(result.output, `expected output, got error: ${result.error?.message}`);
+	return result.output[0].map((item) => item.json);
+}
+
+/** No token, old or new, anywhere a user or a log could see it. */
+function assertNoToken(credentials: Record<string, string>, ...seen: unknown[]): void {
+	const tokens = [OLD, STUCK, YOUNG, APP_SECRET, ...meta.tokens.issued()];
+	const text = JSON.stringify(seen);
+	for (const token of tokens) assert.ok(!text.includes(token), `a token leaked: ${text.slice(0, 300)}`);
+	for (const r of meta.requests) assert.equal(r.tokenInUrl, false, `${r.path} carried a token in its URL`);
+	assert.ok(credentials.accessToken.startsWith('IGAA'));
+}
+
+describe('tokens that last, against the Meta imitation', () => {
+	before(async () => {
+		meta = await startMetaImitation({
+			apps: [
+				{ accessToken: OLD, appSecret: APP_SECRET, tokenAgeDays: 59 },
+				{ accessToken: STUCK, appSecret: APP_SECRET, tokenAgeDays: 55, refreshRefused: true },
+				{ accessToken: YOUNG, appSecret: APP_SECRET, tokenAgeDays: 1 / 24 },
+			],
+		});
+	});
+	after(async () => meta.close());
+	beforeEach(() => {
+		meta.reset();
+		process.env.N8N_META_UUID = META_UUID;
+	});
+
+	it('refreshes a token with a day left before sending, stores the new one, and the next run uses it without refreshing again', async () => {
+		const credentials: Record<string, string> = credentialsFor(meta.url, { accessToken: OLD, apiVersion: 'v26.0' });
+		const first = await send(credentials, [USER_A, USER_B]);
+		assert.deepEqual(jsonOf(first).map((item) => item.success), [true, true]);
+		assert.equal(meta.tokens.refreshes, 1);
+		const refresh = meta.requests.find((r) => r.call === 'refresh')!;
+		assert.equal(refresh.path, '/refresh_access_token');
+		assert.equal(refresh.query.grant_type, 'ig_refresh_token');
+		assert.equal(refresh.tokenGeneration, 0);
+		const sends = meta.requests.filter((r) => r.call === 'text');
+		assert.deepEqual(sends.map((r) => [r.tokenGeneration, r.proofValid]), [[1, true], [1, true]], 'both sent with the new token and its proof');
+		assert.ok(refresh.seq < sends[0].seq, 'refreshed before the first send');
+		// What n8n stored with the credential.
+		assert.notEqual(credentials.accessToken, OLD);
+		assert.ok(meta.tokens.issued().includes(credentials.accessToken));
+		const expiresIn = Date.parse(credentials.tokenExpiresAt) - Date.now();
+		assert.ok(expiresIn > 59 * DAY && expiresIn <= 60 * DAY, credentials.tokenExpiresAt);
+		assert.equal(credentials.tokenRenewalError, '');
+		assert.equal(jsonOf(first)[0].tokenWarning, undefined);
+		assert.deepEqual(first.hints, []);
+
+		const second = await send(credentials);
+		assert.equal(jsonOf(second)[0].success, true);
+		assert.equal(meta.tokens.refreshes, 1, 'no second refresh');
+		assert.deepEqual(meta.requests.filter((r) => r.call === 'text').map((r) => r.tokenGeneration), [1, 1, 1]);
+		assertNoToken(credentials, first.output, first.hints, second.output, second.hints);
+	});
+
+	it('sends nothing, not even a refresh, for a run whose every item is refused', async () => {
+		const credentials: Record<string, string> = credentialsFor(meta.url, { accessToken: OLD, apiVersion: 'v26.0' });
+		const result = await runNode({ items: [{}], params: { operation: 'sendMessage', userId: '@shop', messageText: 'Hi', options: {} }, credentials, continueOnFail: true });
+		assert.equal(jsonOf(result)[0].success, false);
+		assert.deepEqual(meta.requests, []);
+		assert.equal(credentials.accessToken, OLD);
+	});
+
+	it('says in every item and beside them when a token that cannot be refreshed expires within 7 days', async () => {
+		const credentials: Record<string, string> = { ...credentialsFor(meta.url, { accessToken: STUCK, apiVersion: 'v26.0' }), ...checkedTokenFields(STUCK, 5) };
+		const result = await send(credentials, [USER_A, USER_B]);
+		const items = jsonOf(result);
+		assert.deepEqual(items.map((item) => item.success), [true, true], 'the token still works');
+		const day = credentials.tokenExpiresAt.slice(0, 10);
+		for (const item of items) {
+			assert.match(String(item.tokenWarning), new RegExp(`^The Instagram access token expires on ${day} and has not been refreshed\\. It could not be refreshed: Meta answered: .*\\(code 10\\)\\. Paste a new token`));
+		}
+		assert.deepEqual(result.hints.map((h) => h.message), [items[0].tokenWarning]);
+		assert.equal(meta.tokens.refreshes, 0);
+		assert.equal(meta.requests.filter((r) => r.call === 'refresh').length, 1);
+		assert.match(credentials.tokenRenewalError, /code 10/);
+
+		// A failed refresh waits 6 hours: the next run does not ask again, and still warns.
+		const again = await send(credentials);
+		assert.equal(meta.requests.filter((r) => r.call === 'refresh').length, 1);
+		assert.equal(jsonOf(again)[0].tokenWarning, items[0].tokenWarning);
+		assertNoToken(credentials, result.output, result.hints, again.output, again.hints);
+	});
+
+	it('tries a token just pasted once, and waits when Meta says it is too young to refresh', async () => {
+		const credentials: Record<string, string> = credentialsFor(meta.url, { accessToken: YOUNG, apiVersion: 'v26.0' });
+		assert.equal(jsonOf(await send(credentials))[0].success, true);
+		assert.equal(jsonOf(await send(credentials))[0].success, true);
+		assert.equal(meta.requests.filter((r) => r.call === 'refresh').length, 1);
+		assert.equal(credentials.accessToken, YOUNG);
+		assert.match(credentials.tokenRenewalError, /less than 24 hours old/);
+		assert.equal(credentials.tokenExpiresAt, '', 'Meta has not said when it expires');
+	});
+
+	it("fails the credential test with the date when the token expires within 7 days, and passes it otherwise", async () => {
+		const credential = loadCredential();
+		// The credential's own function, with an HTTP client that really reaches the imitation.
+		const helpers = {
+			helpers: {
+				async httpRequest(options: IHttpRequestOptions) {
+					const url = new URL(options.url);
+					for (const [key, value] of Object.entries(options.qs ?? {})) url.searchParams.set(key, String(value));
+					const response = await fetch(url, { method: options.method, headers: options.headers as Record<string, string> });
+					return { statusCode: response.status, body: await response.text() };
+				},
+			},
+		};
+		const soon: Record<string, string> = { ...credentialsFor(meta.url, { accessToken: STUCK }), ...checkedTokenFields(STUCK, 3) };
+		await assert.rejects(credential.preAuthentication!.call(helpers, soon), (error: Error) => {
+			assert.match(error.message, new RegExp(`^The Instagram access token expires on ${soon.tokenExpiresAt.slice(0, 10)}`));
+			assert.ok(!error.message.includes(STUCK));
+			return true;
+		});
+		assert.equal(meta.requests.filter((r) => r.call === 'refresh').length, 1, 'it tried to refresh first');
+		const healthy = { ...credentialsFor(meta.url, { accessToken: STUCK }), ...checkedTokenFields(STUCK, 40) };
+		assert.deepEqual(await credential.preAuthentication!.call(helpers, healthy), {});
+		assert.equal(meta.requests.filter((r) => r.call === 'refresh').length, 1, 'nothing due: no refresh');
+	});
+});
