@@ -15,6 +15,8 @@ import { loadCore } from '../bridge/loader';
 import type { TokenRefreshAnswer } from '../bridge/types';
 
 export const INSTAGRAM_CREDENTIAL_TYPE = 'instagramMessagingApi';
+/** Marks the credential test's request for `authenticate`, which removes it before sending. */
+const TEST_MARKER = 'x-instagram-credential-test';
 
 export class InstagramMessagingApi implements ICredentialType {
 	name = INSTAGRAM_CREDENTIAL_TYPE;
@@ -136,12 +138,10 @@ export class InstagramMessagingApi implements ICredentialType {
 	 * token not checked yet, or the node asking for a refresh) and before every credential
 	 * test. The core decides: an Instagram-Login token is refreshed when a month or less is
 	 * left (once it is a day old), and the new token and its dates are returned for n8n to
-	 * store. In the credential test (the state field is filled) a token that expires within 7
-	 * days fails the test with the date, so nobody learns it from a failed campaign.
+	 * store.
 	 */
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
 		const core = await loadCore();
-		const testing = String(credentials[CATALOG.token.stateField] ?? '') !== '';
 		const plan = core.tokenPlan(credentials, Date.now());
 		let renewal: IDataObject = {};
 		const call = plan.renew ? core.tokenRefreshCall(credentials) : null;
@@ -164,8 +164,6 @@ export class InstagramMessagingApi implements ICredentialType {
 			}
 			renewal = (core.tokenRenewal(credentials, answer, Date.now()) ?? {}) as IDataObject;
 		}
-		const warning = core.tokenPlan({ ...credentials, ...renewal }, Date.now()).warning;
-		if (testing && warning) throw new Error(warning);
 		return renewal;
 	}
 
@@ -175,6 +173,13 @@ export class InstagramMessagingApi implements ICredentialType {
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> => {
 		const core = await loadCore();
+		// The Test button's own request (marked below): a token that expires within 7 days and
+		// could not be refreshed fails the test with the date, so nobody learns it from a failed campaign.
+		const { [TEST_MARKER]: testing, ...headers } = (requestOptions.headers ?? {}) as Record<string, string>;
+		if (testing !== undefined) {
+			const warning = core.tokenPlan(credentials, Date.now()).warning;
+			if (warning) throw new Error(warning);
+		}
 		const result = core.authorize(credentials);
 		if ('error' in result) {
 			throw new Error(result.error.message);
@@ -184,7 +189,7 @@ export class InstagramMessagingApi implements ICredentialType {
 		return {
 			...requestOptions,
 			baseURL: isAbsolute ? requestOptions.baseURL : (requestOptions.baseURL ?? authorization.graphBase),
-			headers: { ...requestOptions.headers, ...authorization.headers },
+			headers: { ...headers, ...authorization.headers },
 			qs: { ...requestOptions.qs, ...authorization.qs },
 		};
 	};
@@ -201,6 +206,7 @@ export class InstagramMessagingApi implements ICredentialType {
 			qs: { fields: CATALOG.credentialTest.fields },
 			ignoreHttpStatusErrors: true,
 			returnFullResponse: true,
+			headers: { [TEST_MARKER]: '1' },
 		},
 		rules: CATALOG.credentialTest.rules.map((rule) => ({
 			type: 'responseSuccessBody' as const,

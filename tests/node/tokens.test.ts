@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, beforeEach, describe, it } from 'node:test';
 
-import type { IHttpRequestOptions } from 'n8n-workflow';
 
 import type { MetaImitation } from '../../sandbox/metaImitation';
 import { startMetaImitation } from '../../sandbox/metaImitation';
@@ -130,28 +129,20 @@ describe('tokens that last, against the Meta imitation', () => {
 		assert.equal(credentials.tokenExpiresAt, '', 'Meta has not said when it expires');
 	});
 
-	it("fails the credential test with the date when the token expires within 7 days, and passes it otherwise", async () => {
+	it('fails the credential test with the date when the token expires within 7 days, and passes it otherwise', async () => {
 		const credential = loadCredential();
-		// The credential's own function, with an HTTP client that really reaches the imitation.
-		const helpers = {
-			helpers: {
-				async httpRequest(options: IHttpRequestOptions) {
-					const url = new URL(options.url);
-					for (const [key, value] of Object.entries(options.qs ?? {})) url.searchParams.set(key, String(value));
-					const response = await fetch(url, { method: options.method, headers: options.headers as Record<string, string> });
-					return { statusCode: response.status, body: await response.text() };
-				},
-			},
-		};
 		const soon: Record<string, string> = { ...credentialsFor(meta.url, { accessToken: STUCK }), ...checkedTokenFields(STUCK, 3) };
-		await assert.rejects(credential.preAuthentication!.call(helpers, soon), (error: Error) => {
-			assert.match(error.message, new RegExp(`^The Instagram access token expires on ${soon.tokenExpiresAt.slice(0, 10)}`));
+		await assert.rejects(credential.authenticate(soon, { ...credential.test.request }), (error: Error) => {
+			assert.match(error.message, new RegExp(`^The Instagram access token expires on ${soon.tokenExpiresAt.slice(0, 10)} and has not been refreshed\\.`));
 			assert.ok(!error.message.includes(STUCK));
 			return true;
 		});
-		assert.equal(meta.requests.filter((r) => r.call === 'refresh').length, 1, 'it tried to refresh first');
+		// The same credential signs the node's own requests: they are not refused for it.
+		const signed = await credential.authenticate(soon, { method: 'GET', url: '/me', qs: { fields: 'id' } });
+		assert.equal((signed.headers as Record<string, string>).Authorization, `Bearer ${STUCK}`);
+		// A healthy token passes, and the test's marker never reaches Meta.
 		const healthy = { ...credentialsFor(meta.url, { accessToken: STUCK }), ...checkedTokenFields(STUCK, 40) };
-		assert.deepEqual(await credential.preAuthentication!.call(helpers, healthy), {});
-		assert.equal(meta.requests.filter((r) => r.call === 'refresh').length, 1, 'nothing due: no refresh');
+		const tested = await credential.authenticate(healthy, { ...credential.test.request });
+		assert.deepEqual(Object.keys(tested.headers as object), ['Authorization']);
 	});
 });
