@@ -145,6 +145,13 @@ export interface ImitationOptions {
 	classLimits?: Partial<Record<'media' | 'conversations' | 'privateReply', ClassLimit | null>>;
 	/** Conversations each account has, and messages in each (defaults 60 and 30). */
 	conversations?: { count: number; messages: number };
+	/**
+	 * Which of Meta's hosts this imitation is: `facebook` (graph.facebook.com) or `instagram`
+	 * (graph.instagram.com). A token of the other login type is refused as that host refuses
+	 * it: an Instagram token on graph.facebook.com with code 190, a Facebook token on
+	 * graph.instagram.com with code 100, subcode 33. Default: both, by the token.
+	 */
+	graphHost?: LoginType;
 }
 
 /** A comment on the account's post: who wrote it and when (ms since the epoch). */
@@ -383,6 +390,13 @@ export async function startMetaImitation(options: ImitationOptions): Promise<Met
 			return send(await subscriptions.app(req.method ?? '', app[1], query, form));
 		}
 		if (!account) return send(refuse(400, 190, 'Invalid OAuth access token - Cannot parse access token', { type: 'OAuthException' }));
+		if (options.graphHost !== undefined && account.loginType !== options.graphHost) {
+			return send(
+				options.graphHost === 'facebook'
+					? refuse(400, 190, 'Invalid OAuth access token - Cannot parse access token', { type: 'OAuthException' })
+					: refuse(400, 100, `Unsupported ${(req.method ?? '').toLowerCase()} request. Object with ID '${rest.split('/')[0]}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`, { type: 'IGApiException', subcode: 33 }),
+			);
+		}
 		if (tokens.expired(grant!)) {
 			return send(refuse(400, 190, `Error validating access token: Session has expired on ${new Date(grant!.expiresAt).toUTCString()}.`, { type: 'OAuthException', subcode: 463 }));
 		}

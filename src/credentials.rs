@@ -128,6 +128,37 @@ pub fn login_type_of(token: &str, base_url: Option<&str>) -> LoginType {
     }
 }
 
+/// The hint for a token used on the other login type's host. Meta answers such a call with
+/// code 100, subcode 33 ("Unsupported … request") or with code 190; the token's own shape
+/// (`IG…` Instagram Login, `EAA…` Facebook Login) says which login type it belongs to, and
+/// so whether the credential's Login Type (or Base URL) sent it to the wrong host.
+pub fn wrong_host_hint(credentials: &Credentials, code: Option<i64>, subcode: Option<i64>) -> Option<String> {
+    let refused = matches!((code, subcode), (Some(100), Some(33)) | (Some(190), _));
+    let by_shape = if credentials.access_token.starts_with("IG") {
+        LoginType::Instagram
+    } else if credentials.access_token.starts_with("EAA") {
+        LoginType::Facebook
+    } else {
+        return None;
+    };
+    if !refused || by_shape == credentials.login_type {
+        return None;
+    }
+    let (token_kind, prefix, fix) = match by_shape {
+        LoginType::Instagram => ("an Instagram Login token", "IG", "Instagram Login"),
+        LoginType::Facebook => ("a Facebook Login token", "EAA", "Facebook Login"),
+    };
+    let used = match credentials.login_type {
+        LoginType::Instagram => "Instagram Login",
+        LoginType::Facebook => "Facebook Login",
+    };
+    Some(format!(
+        "The access token is {token_kind} (it starts with {prefix}), but the credential sends it to {} as {used}: \
+         set Login Type to Auto or {fix}, and leave Base URL empty.",
+        credentials.base_url
+    ))
+}
+
 /// A secret as typed: surrounding whitespace (a pasted line break) is trimmed; blank means
 /// missing. Numbers are not secrets n8n would store, so any non-string counts as missing.
 fn secret_text(value: Option<&serde_json::Value>) -> Option<String> {
@@ -190,6 +221,26 @@ fn check_base_url(url: &str) -> Result<String, SetupError> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn names_the_fix_for_a_token_sent_to_the_other_login_types_host() {
+        let on = |token: &str, login: &str| {
+            raw(json!({"accessToken": token, "appSecret": "s", "loginType": login})).check().unwrap()
+        };
+        let ig_on_facebook = wrong_host_hint(&on("IGQVtoken", "facebook"), Some(100), Some(33)).unwrap();
+        assert_eq!(
+            ig_on_facebook,
+            "The access token is an Instagram Login token (it starts with IG), but the credential sends it to \
+             https://graph.facebook.com as Facebook Login: set Login Type to Auto or Instagram Login, and leave Base URL empty."
+        );
+        let fb_on_instagram = wrong_host_hint(&on("EAAtoken", "instagram"), Some(190), None).unwrap();
+        assert!(fb_on_instagram.contains("a Facebook Login token (it starts with EAA)") && fb_on_instagram.contains("https://graph.instagram.com"));
+        // The right host, another error, or a token of no known shape: no such hint.
+        assert_eq!(wrong_host_hint(&on("IGQVtoken", "instagram"), Some(100), Some(33)), None);
+        assert_eq!(wrong_host_hint(&on("IGQVtoken", "facebook"), Some(100), None), None);
+        assert_eq!(wrong_host_hint(&on("IGQVtoken", "facebook"), Some(10), Some(33)), None);
+        assert_eq!(wrong_host_hint(&on("test-token", "facebook"), Some(190), None), None);
+    }
 
     fn raw(value: serde_json::Value) -> RawCredentials {
         serde_json::from_value(value).unwrap()

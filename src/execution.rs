@@ -20,7 +20,7 @@ use crate::clock::iso8601;
 use crate::credentials::{Credentials, RawCredentials};
 use crate::environment::{check_meta_uuid, META_UUID_VARIABLE};
 use crate::graph_error;
-use crate::error::{CoreError, ExecutionError, InputError, SetupError, TransportError};
+use crate::error::{ApiError, CoreError, ExecutionError, InputError, SetupError, TransportError};
 use crate::operations::{self, Accepted, Context, Expectation, ItemParams, OperationSpec, ParamsError, Planned, Step};
 use crate::output::{ErrorReport, Identity, OrderedObject, OutputContext, OutputItem};
 use crate::output_schema::SKIPPED_FIELD;
@@ -482,6 +482,13 @@ impl Execution {
         if let (graph_error::OUTSIDE_WINDOW, Some(spec)) = (report.reason, self.operation) {
             report.hint = Some(graph_error::outside_window_hint(window_kind(spec)).to_string());
             report.item.hint = report.hint.clone();
+        }
+        // A token on the other login type's host: Meta's error, and the fix by name.
+        if let (CoreError::Api(ApiError::Graph { graph, .. }), Ok(setup)) = (error, &self.setup) {
+            if let Some(hint) = crate::credentials::wrong_host_hint(&setup.credentials, graph.code, graph.subcode) {
+                report.hint = Some(hint);
+                report.item.hint = report.hint.clone();
+            }
         }
         report
     }

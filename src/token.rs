@@ -162,7 +162,12 @@ struct Refreshed {
 /// Reads Meta's answer to the refresh (`status`, `body`; `None`: no answer, with the
 /// client's error text) at `now_ms`. A refusal keeps the old token and records why, so
 /// the next attempt waits [`RETRY_AFTER_HOURS`] and the warning can say it.
-pub fn settle(credentials: &Credentials, record: &TokenRecord, answer: Result<(u16, &str), &str>, now_ms: f64) -> Renewal {
+pub fn settle(
+    credentials: &Credentials,
+    record: &TokenRecord,
+    answer: Result<(u16, &str), &str>,
+    now_ms: f64,
+) -> Renewal {
     let now = iso8601(now_ms);
     let mine = record.token_digest == digest(&credentials.access_token);
     let kept = |error: String| Renewal {
@@ -333,7 +338,10 @@ mod tests {
         let mut soon = record("IGAAtoken", 7.0, 53.0 * 24.0);
         soon.token_renewal_error = "Meta answered: Invalid OAuth access token (code 190).".into();
         let warning = plan(&creds, &soon, NOW).warning.unwrap();
-        assert!(warning.contains("expires on 2026-12-12") && warning.contains("Invalid OAuth access token"), "{warning}");
+        assert!(
+            warning.contains("expires on 2026-12-12") && warning.contains("Invalid OAuth access token"),
+            "{warning}"
+        );
         let gone = plan(&creds, &record("IGAAtoken", -1.0, 61.0 * 24.0), NOW).warning.unwrap();
         assert!(gone.starts_with("The Instagram access token expired on 2026-12-04."), "{gone}");
         assert_eq!(plan(&creds, &record("IGAAother", 1.0, 59.0 * 24.0), NOW).warning, None, "another token's date");
@@ -393,7 +401,10 @@ mod tests {
         assert_eq!(unreachable.record.token_digest, digest("IGAAtoken"));
         assert_eq!(unreachable.record.token_expires_at, "");
         let empty = settle(&creds, &before, Ok((200, r#"{"expires_in":5184000}"#)), NOW);
-        assert_eq!((empty.access_token, empty.record.token_renewal_error.as_str()), (None, "Meta's answer held no token."));
+        assert_eq!(
+            (empty.access_token, empty.record.token_renewal_error.as_str()),
+            (None, "Meta's answer held no token.")
+        );
     }
 
     #[test]
@@ -409,7 +420,11 @@ mod tests {
         let call = refresh_call_for(&held).unwrap();
         assert_eq!(call.request.url, "http://127.0.0.1:9/refresh_access_token");
         assert_eq!(call.authorization, "Bearer IGAAtoken");
-        let answer = RefreshAnswer { status: Some(200), body: r#"{"access_token":"IGAAnew","expires_in":5184000}"#.into(), failure: None };
+        let answer = RefreshAnswer {
+            status: Some(200),
+            body: r#"{"access_token":"IGAAnew","expires_in":5184000}"#.into(),
+            failure: None,
+        };
         assert_eq!(renewal_for(&held, &answer, NOW).unwrap().access_token.as_deref(), Some("IGAAnew"));
         let dropped = RefreshAnswer { status: None, body: String::new(), failure: Some("ECONNRESET".into()) };
         assert_eq!(renewal_for(&held, &dropped, NOW).unwrap().record.token_renewal_error, "Meta could not be reached.");

@@ -20,6 +20,7 @@ import { credential, instagram, workflow } from './support/workflows';
 const majors = (process.env.E2E_N8N_MAJORS ?? '2,1').split(',').map(Number).filter(Boolean);
 const OLD = `IGAAold${randomBytes(16).toString('hex')}`;
 const STUCK = `IGAAstuck${randomBytes(16).toString('hex')}`;
+const FACEBOOK = `EAA${randomBytes(16).toString('hex')}`;
 const person = (n: number) => `178414${String(n).padStart(11, '0')}`;
 
 function itemsOf(run: ExecuteResult, node: string) {
@@ -31,6 +32,8 @@ function itemsOf(run: ExecuteResult, node: string) {
 const tmp = mkdtempSync(path.join(tmpdir(), 'ig-tokens-e2e-'));
 let tarball: string;
 let meta: MetaImitation;
+/** Meta's graph.instagram.com, which refuses a Facebook-Login token. */
+let instagramHost: MetaImitation;
 
 before(async () => {
 	tarball = packTarball(tmp);
@@ -40,16 +43,19 @@ before(async () => {
 			{ accessToken: STUCK, appSecret: APP_SECRET, tokenAgeDays: 55, refreshRefused: true },
 		],
 	});
+	instagramHost = await startMetaImitation({ apps: [{ accessToken: FACEBOOK, appSecret: APP_SECRET }], graphHost: 'instagram' });
 });
 
 after(async () => {
 	await meta?.close();
+	await instagramHost?.close();
 	rmSync(tmp, { recursive: true, force: true });
 });
 
 for (const major of majors) {
 	describe(`tokens that last in a real n8n ${major}.x`, () => {
 		const OLD_CRED = { id: `igOldToken${major}00001`.slice(0, 16), name: 'Instagram, token 59 days old' };
+		const WRONG_HOST_CRED = { id: `igWrongHost${major}0001`.slice(0, 16), name: 'Instagram, Facebook token as Instagram Login' };
 		const STUCK_CRED = { id: `igStuckTok${major}00001`.slice(0, 16), name: 'Instagram, token that cannot be refreshed' };
 		const env = { N8N_META_UUID: META_UUID };
 		let n8n: N8nInstance;
@@ -62,10 +68,12 @@ for (const major of majors) {
 			await n8n.importCredentials([
 				credential(OLD_CRED.id, OLD_CRED.name, { ...base, accessToken: OLD }),
 				credential(STUCK_CRED.id, STUCK_CRED.name, { ...base, accessToken: STUCK, ...stuckFields }),
+				credential(WRONG_HOST_CRED.id, WRONG_HOST_CRED.name, { ...base, baseUrl: instagramHost.url, accessToken: FACEBOOK, loginType: 'instagram' }),
 			]);
 			await n8n.importWorkflows([
 				workflow(`wfOldToken${major}0001`, 'Old token', [[instagram('Send', OLD_CRED, { userId: `={{ '${person(major * 10 + 1)}' }}`, messageText: 'Hello' })]]),
 				workflow(`wfStuckTok${major}0001`, 'Token that cannot be refreshed', [[instagram('Send', STUCK_CRED, { userId: `={{ '${person(major * 10 + 2)}' }}`, messageText: 'Hello' })]]),
+				workflow(`wfWrongHost${major}001`, 'Token on the wrong host', [[instagram('Send', WRONG_HOST_CRED, { userId: `={{ '${person(major * 10 + 3)}' }}`, messageText: 'Hello' })]]),
 			]);
 		});
 
@@ -112,10 +120,18 @@ for (const major of majors) {
 			}
 		});
 
+		it("answers a Facebook token sent to Instagram Login's host with Meta's error and the fix", async () => {
+			const run = await n8n.execute(`wfWrongHost${major}001`, env);
+			const [item] = itemsOf(run, 'Send').items;
+			assert.equal(item.success, false);
+			assert.equal(item.errorCode, 100);
+			assert.match(String(item.hint), /^The access token is a Facebook Login token \(it starts with EAA\), but the credential sends it to .* as Instagram Login: set Login Type to Auto or Facebook Login/);
+		});
+
 		it('puts no token, old or new, in a URL, an output or a log line', () => {
-			assert.deepEqual(meta.requests.filter((r) => r.tokenInUrl), []);
+			assert.deepEqual([...meta.requests, ...instagramHost.requests].filter((r) => r.tokenInUrl), []);
 			const everything = transcript.join('\n');
-			for (const token of [OLD, STUCK, APP_SECRET, ...meta.tokens.issued()]) assert.ok(!everything.includes(token), 'a token in n8n output or logs');
+			for (const token of [OLD, STUCK, FACEBOOK, APP_SECRET, ...meta.tokens.issued()]) assert.ok(!everything.includes(token), 'a token in n8n output or logs');
 		});
 	});
 }

@@ -129,6 +129,25 @@ describe('tokens that last, against the Meta imitation', () => {
 		assert.equal(credentials.tokenExpiresAt, '', 'Meta has not said when it expires');
 	});
 
+	it("answers a token sent to the other login type's host with Meta's error and a hint naming the fix", async () => {
+		const FACEBOOK = `EAA${randomBytes(16).toString('hex')}`;
+		const instagramHost = await startMetaImitation({ apps: [{ accessToken: FACEBOOK, appSecret: APP_SECRET }], graphHost: 'instagram' });
+		try {
+			const credentials: Record<string, string> = credentialsFor(instagramHost.url, { accessToken: FACEBOOK, apiVersion: 'v26.0', loginType: 'instagram' });
+			const [item] = jsonOf(await send(credentials));
+			assert.equal(item.success, false);
+			assert.equal(item.errorCode, 100);
+			assert.match(String(item.error), /Unsupported post request/);
+			assert.equal(
+				item.hint,
+				`The access token is a Facebook Login token (it starts with EAA), but the credential sends it to ${instagramHost.url} as Instagram Login: set Login Type to Auto or Facebook Login, and leave Base URL empty.`,
+			);
+			assert.ok(!JSON.stringify(item).includes(FACEBOOK));
+		} finally {
+			await instagramHost.close();
+		}
+	});
+
 	it('fails the credential test with the date when the token expires within 7 days, and passes it otherwise', async () => {
 		const credential = loadCredential();
 		const soon: Record<string, string> = { ...credentialsFor(meta.url, { accessToken: STUCK }), ...checkedTokenFields(STUCK, 3) };
