@@ -121,6 +121,10 @@ mod tests {
         assert_eq!(ended("v18.0", ""), None);
         assert_eq!(ended("v18.0", "yesterday"), None);
         assert_eq!(ended("v18.0", "2026/12/05"), None);
+        // One dash missing: each of the three checks holds on its own.
+        assert_eq!(ended("v18.0", "2030x12-05"), None);
+        assert_eq!(ended("v18.0", "2030-12x05"), None);
+        assert_eq!(ended("v18.0", "2030-1a-05"), None);
     }
 
     #[test]

@@ -52,12 +52,14 @@ pub fn parse_iso8601(text: &str) -> Option<f64> {
         [b'.', _, _, _, b'Z'] => digits(20, 3)?,
         _ => return None,
     };
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 59 {
+    if hour > 23 || minute > 59 || second > 59 {
         return None;
     }
+    // A day that does not exist (month 13, 31 April, 29 February of a common year) comes
+    // back as another one.
     let days = days_from_civil(year, month as u32, day as u32);
     if civil_from_days(days) != (year, month as u32, day as u32) {
-        return None; // 31 April, 29 February of a common year
+        return None;
     }
     Some((((days * 24 + hour) * 60 + minute) * 60 + second) as f64 * 1000.0 + millis as f64)
 }
@@ -133,7 +135,7 @@ mod tests {
             assert_eq!(parse_iso8601(&iso8601(ms)), Some(ms), "{}", iso8601(ms));
         }
         assert_eq!(parse_iso8601("2026-12-05T00:00:00Z"), Some(1_796_428_800_000.0));
-        for bad in ["", "2026-12-05", "2026-02-29T00:00:00Z", "2026-04-31T00:00:00Z", "2026-12-05T24:00:00Z", "2026-12-05T00:00:00.5Z", "2026-12-05 00:00:00Z", "2026-12-05T00:00:00+01:00", "２026-12-05T00:00:00Z"] {
+        for bad in ["", "2026-12-05", "2026-02-29T00:00:00Z", "2026-04-31T00:00:00Z", "2026-13-01T00:00:00Z", "2026-00-10T00:00:00Z", "2026-12-00T00:00:00Z", "2026-12-05T24:00:00Z", "2026-12-05T00:60:00Z", "2026-12-05T00:00:60Z", "2026-12-05T00:00:00.5Z", "2026-12-05 00:00:00Z", "2026-12-05T00:00:00+01:00", "２026-12-05T00:00:00Z"] {
             assert_eq!(parse_iso8601(bad), None, "{bad}");
         }
     }

@@ -223,6 +223,14 @@ mod tests {
     use serde_json::json;
 
     #[test]
+    fn debug_output_shows_the_settings_and_no_secret() {
+        let creds = raw(json!({"accessToken": "TOKEN-x", "appSecret": "SECRET-y"})).check().unwrap();
+        let shown = format!("{creds:?}");
+        assert!(shown.contains("access_token: \"[redacted]\"") && shown.contains("v18.0"), "{shown}");
+        assert!(!shown.contains("TOKEN-x") && !shown.contains("SECRET-y"), "{shown}");
+    }
+
+    #[test]
     fn names_the_fix_for_a_token_sent_to_the_other_login_types_host() {
         let on = |token: &str, login: &str| {
             raw(json!({"accessToken": token, "appSecret": "s", "loginType": login})).check().unwrap()

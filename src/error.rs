@@ -407,3 +407,15 @@ pub fn is_invisible(ch: char) -> bool {
         | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}'
         | '\u{3164}' | '\u{FEFF}' | '\u{FFA0}' | '\u{FFF0}'..='\u{FFF8}')
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_error_displays_as_its_message() {
+        let error = CoreError::Setup(SetupError::MissingAccessToken);
+        assert_eq!(error.to_string(), error.message());
+        assert!(!error.to_string().is_empty());
+    }
+}

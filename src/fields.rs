@@ -426,3 +426,37 @@ pub static PROFILE_FIELDS: Field = Field {
     required: false,
     rule: Rule::FieldList { default: "name,username,profile_pic", max_fields: 20 },
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Meta's limits, written out: images 8 MB; audio, video and PDF 25 MB.
+    #[test]
+    fn each_binary_format_has_metas_size_limit() {
+        let image = 8 * 1_048_576;
+        let other = 25 * 1_048_576;
+        let expected: Vec<(&str, &str, u64)> = vec![
+            ("image/png", "image", image),
+            ("image/jpeg", "image", image),
+            ("image/gif", "image", image),
+            ("audio/aac", "audio", other),
+            ("audio/mp4", "audio", other),
+            ("audio/x-m4a", "audio", other),
+            ("audio/m4a", "audio", other),
+            ("audio/wav", "audio", other),
+            ("audio/x-wav", "audio", other),
+            ("audio/wave", "audio", other),
+            ("video/mp4", "video", other),
+            ("video/ogg", "video", other),
+            ("video/x-msvideo", "video", other),
+            ("video/avi", "video", other),
+            ("video/quicktime", "video", other),
+            ("video/webm", "video", other),
+            ("application/pdf", "file", other),
+        ];
+        let actual: Vec<(&str, &str, u64)> =
+            BINARY_FORMATS.iter().map(|f| (f.mime_type, f.media_type, f.max_bytes)).collect();
+        assert_eq!(actual, expected);
+    }
+}
