@@ -275,7 +275,8 @@ impl Execution {
         let items = refuse_repeats(parsed.items.iter().map(|raw| plan_item(operation, raw, &credentials, &redactor)).collect());
         let identities = parsed.items.iter().map(|raw| identity_of(operation, raw, &redactor)).collect();
         let output = OutputContext { timestamp: parsed.started_at.clone(), proof_shown: proof.truncated() };
-        let retry = RetryPolicy { max_retries: parsed.retry.max_retries.min(retry::MAX_MAX_RETRIES), ..parsed.retry };
+        // retry::decide holds the retries to retry::MAX_MAX_RETRIES, whatever the option says.
+        let retry = parsed.retry;
         Execution {
             operation: Some(operation),
             timestamp: parsed.started_at,

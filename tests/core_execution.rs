@@ -1621,6 +1621,20 @@ fn a_failed_private_reply_names_its_comment_and_a_failed_read_its_conversation()
 }
 
 #[test]
+fn a_failed_item_names_a_numeric_user_id_and_only_the_fields_its_operation_has() {
+    // 12345 is no IGSID; a comment ID on a text send is not the operation's field.
+    let execution = start(&input_with(json!([{"userId": 12345, "messageText": "", "commentId": "17900000000000001"}])));
+    let report = execution.request(0).expect_err("an empty text is refused");
+    assert_eq!(report.item.identity.0, [("userId", "12345".to_string())]);
+}
+
+#[test]
+fn an_error_message_shows_control_characters_escaped() {
+    use instagram_messaging_core::error::quote_for_message;
+    assert_eq!(quote_for_message("a\u{7}b\u{200B}c"), r#""a\u{0007}b\u{200B}c""#);
+}
+
+#[test]
 fn a_failed_item_never_shows_a_secret_it_was_given_as_its_user_id() {
     let execution = start(&input_with(json!([{"userId": &*TOKEN, "messageText": "Hello"}])));
     let report = execution.request(0).expect_err("a token is no IGSID");

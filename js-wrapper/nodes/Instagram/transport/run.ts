@@ -117,17 +117,14 @@ export async function runAll(
 	let stopped = false;
 
 	const records = settings.sentKeys && settings.sentKeys.size > 0 ? new SentRecords(ctx) : undefined;
-	// Keys an earlier run recorded: those items are skipped without waiting for the limits.
-	const sentBefore = records ? await records.recorded([...new Set(settings.sentKeys!.values())]) : new Set<string>();
 
 	const runOne = async (index: number): Promise<ItemResult | undefined> => {
 		const planned = session.request(index);
 		if ('refused' in planned) return { outputs: [], error: planned.refused };
 		const sentKey = settings.sentKeys?.get(index);
 		if (!records || sentKey === undefined) return (await sendOne(index, planned.request)) as ItemResult | undefined;
-		if (sentBefore.has(sentKey)) return { outputs: [session.skipped(index)] };
 		// The key is recorded once the item's send may go (its rate slot taken), just before it
-		// goes; an item of this run with the same key is skipped then.
+		// goes; an item whose key an earlier run (or an item of this run) recorded is skipped then.
 		let claimed = false;
 		const result = await sendOne(index, planned.request, async () => (claimed = await records.claim(sentKey)));
 		if (result === 'skipped') return { outputs: [session.skipped(index)] };

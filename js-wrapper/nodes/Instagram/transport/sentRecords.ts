@@ -13,7 +13,10 @@ import type { ICheckProcessedOptions, IExecuteFunctions } from 'n8n-workflow';
  *
  * n8n's store reads and rewrites one record per node, without a lock, so the calls of one
  * execution are made one at a time; two executions of one node writing at the same moment
- * may lose each other's keys.
+ * may lose each other's keys. n8n offers no look-up that leaves the store as it was, so
+ * there is no look-up ahead of the sends: an earlier version checked every key at the start
+ * (recording the new ones and removing them again), and another execution's rewrite in
+ * between kept those keys, so its items came out skipped without a message (queue-mode e2e).
  */
 export class SentRecords {
 	/** The most recent keys kept per node; older ones are forgotten. */
@@ -22,16 +25,6 @@ export class SentRecords {
 	private queue: Promise<unknown> = Promise.resolve();
 
 	constructor(private readonly ctx: IExecuteFunctions) {}
-
-	/**
-	 * Which of `keys` are recorded already. n8n offers no look-up that leaves the store as
-	 * it was: the new keys are recorded by the check and removed again at once.
-	 */
-	async recorded(keys: string[]): Promise<Set<string>> {
-		const result = await this.serially(async () => await this.ctx.helpers.checkProcessedAndRecord(keys, 'node', SentRecords.OPTIONS));
-		if (result.new.length > 0) await this.serially(async () => await this.ctx.helpers.removeProcessed(result.new, 'node', SentRecords.OPTIONS));
-		return new Set(result.processed.map(String));
-	}
 
 	/** Records `key`; false when it is recorded already (the item is skipped). */
 	async claim(key: string): Promise<boolean> {
