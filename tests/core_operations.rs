@@ -342,3 +342,81 @@ fn an_item_never_settled_says_it_was_not_sent_and_keeps_its_operation() {
     assert_eq!(report.item.operation, "sendMedia");
     assert!(!report.item.success);
 }
+
+/// Each operation's output schema lists exactly the fields its items carry, each with a type.
+#[test]
+fn every_operation_has_a_schema_of_its_own_fields() {
+    use instagram_messaging_core::operations::REGISTRY;
+    use instagram_messaging_core::output_schema::{fields_of, operation_schemas};
+    let schemas = operation_schemas();
+    assert_eq!(schemas.len(), REGISTRY.len());
+    for spec in REGISTRY {
+        let (_, _, schema) = schemas
+            .iter()
+            .find(|(resource, name, _)| *resource == spec.resource.value && *name == spec.name)
+            .unwrap_or_else(|| panic!("no schema for {}", spec.name));
+        let properties = schema["properties"].as_object().unwrap();
+        let mut listed: Vec<&str> = properties.keys().map(String::as_str).collect();
+        let mut fields = fields_of(spec);
+        listed.sort_unstable();
+        fields.sort_unstable();
+        assert_eq!(listed, fields, "{}", spec.name);
+        assert!(properties.values().all(|p| p["type"].is_string()), "{}", spec.name);
+    }
+    // Only message sends carry the message options.
+    let profile = REGISTRY.iter().find(|spec| spec.name == "getProfile").unwrap();
+    assert_eq!(fields_of(profile), ["success", "operation", "userId", "name", "username", "profile_pic", "timestamp"]);
+}
+
+#[test]
+fn a_value_has_the_json_type_a_schema_names() {
+    use instagram_messaging_core::output_schema::has_type;
+    let cases = [
+        (json!(5), "integer", true),
+        (json!(5), "number", true),
+        (json!(5.5), "integer", false),
+        (json!(5.5), "number", true),
+        (json!("5"), "number", false),
+        (json!("5"), "integer", false),
+        (json!("5"), "string", true),
+        (json!(true), "boolean", true),
+        (json!([]), "array", true),
+        (json!({}), "object", true),
+        (json!({}), "null", false),
+    ];
+    for (value, kind, expected) in cases {
+        assert_eq!(has_type(&value, kind), expected, "{value} as {kind}");
+    }
+}
+
+#[test]
+fn an_unknown_operation_is_named_with_its_resource_only_when_it_exists_elsewhere() {
+    use instagram_messaging_core::operations::find;
+    let message = |resource, name| match find(resource, name) {
+        Err(error) => instagram_messaging_core::error::CoreError::Setup(error).message(),
+        Ok(spec) => panic!("{} was found", spec.name),
+    };
+    assert!(message(Some("user"), "sendMessage").contains("user: sendMessage"));
+    let unknown = message(Some("user"), "sendTelegram");
+    assert!(unknown.contains("sendTelegram") && !unknown.contains("user: sendTelegram"), "{unknown}");
+    assert_eq!(find(Some("message"), "sendMessage").unwrap().name, "sendMessage");
+    assert_eq!(find(None, "getProfile").unwrap().name, "getProfile");
+}
+
+#[test]
+fn an_ordered_object_knows_its_fields() {
+    use instagram_messaging_core::output::OrderedObject;
+    let mut object = OrderedObject::new();
+    object.push("messageId", json!("m1"));
+    assert!(object.has("messageId"));
+    assert!(!object.has("message"));
+}
+
+#[test]
+fn a_transient_error_outside_the_hint_table_is_temporary() {
+    use instagram_messaging_core::graph_error::GraphError;
+    let transient = GraphError::parse(r#"{"error":{"message":"Try again","code":12345,"is_transient":true}}"#).unwrap();
+    assert_eq!(transient.reason(), "temporary");
+    let permanent = GraphError::parse(r#"{"error":{"message":"No","code":12345}}"#).unwrap();
+    assert_eq!(permanent.reason(), "api_error");
+}
