@@ -373,6 +373,7 @@ fn a_value_has_the_json_type_a_schema_names() {
     use instagram_messaging_core::output_schema::has_type;
     let cases = [
         (json!(5), "integer", true),
+        (json!(-5), "integer", true),
         (json!(5), "number", true),
         (json!(5.5), "integer", false),
         (json!(5.5), "number", true),
