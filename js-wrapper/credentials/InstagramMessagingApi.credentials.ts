@@ -134,11 +134,11 @@ export class InstagramMessagingApi implements ICredentialType {
 	];
 
 	/**
-	 * Tokens that last. n8n calls this before a request when the state field is empty (a
-	 * token not checked yet, or the node asking for a refresh) and before every credential
-	 * test. The core decides: an Instagram-Login token is refreshed when a month or less is
-	 * left (once it is a day old), and the new token and its dates are returned for n8n to
-	 * store.
+	 * Tokens that last. n8n calls this before a request when the state field is empty: a
+	 * token not checked yet (the first run, or the Test button on a fresh credential), or the
+	 * node asking for a refresh. The core decides: an Instagram-Login token is refreshed when
+	 * a month or less is left (once it is a day old), and the new token and its dates are
+	 * returned for n8n to store. Nothing due: nothing is returned, and n8n stores nothing.
 	 */
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
 		const core = await loadCore();
