@@ -434,6 +434,9 @@ fn binary_files_are_checked_by_mime_type_and_size_before_anything_is_uploaded() 
     assert!(message.starts_with(r#"Input Binary Field "data" is a file of type "image/webp", which Instagram does not accept"#), "{message}");
     let message = refused("sendMedia", send(json!({"property": "attachment", "missing": true})));
     assert!(message.starts_with(r#"Input Binary Field "attachment" holds no file on this item"#), "{message}");
+    // No description of the file at all: the field's default property, and no file.
+    let message = refused("sendMedia", send(json!(null)));
+    assert!(message.starts_with(r#"Input Binary Field "data" holds no file on this item"#), "{message}");
     let message = refused("sendMedia", send(file("image/png", 0, "a.png")));
     assert_eq!(message, r#"Input Binary Field "data" is an empty file"#);
     // A MIME type with parameters and in capitals is still the type.
