@@ -515,6 +515,26 @@ fn quick_replies_are_1_to_13_with_titles_of_20_characters_and_a_payload() {
 }
 
 #[test]
+fn quick_replies_are_read_as_n8n_may_hold_them() {
+    let with = |replies: Value| json!({"userId": USER, "messageText": "Pick", "quickReplies": replies});
+    let body = |replies: Value| {
+        let execution = start("sendQuickReplies", json!([with(replies)]));
+        serde_json::from_str::<Value>(request(&execution, 0)["body"]["text"].as_str().unwrap()).unwrap()
+    };
+    // One entry as an object under `values`, or as the collection itself; a numeric payload is its digits.
+    let one = body(json!({"values": {"title": "S", "payload": 7}}));
+    assert_eq!(one["message"]["quick_replies"], json!([{"content_type": "text", "title": "S", "payload": "7"}]));
+    let bare = body(json!({"title": "M", "payload": "M"}));
+    assert_eq!(bare["message"]["quick_replies"][0]["title"], "M");
+    // An empty collection holds no reply.
+    assert_eq!(refused("sendQuickReplies", with(json!({}))), "Quick Replies must hold 1 to 13 quick replies; got 0");
+    // A control character in a title is refused; a line break is not one of them.
+    let message = refused("sendQuickReplies", with(json!([{"title": "S\u{7}", "payload": "S"}])));
+    assert!(message.ends_with("Title contains the control character U+0007"), "{message}");
+    assert!(start("sendQuickReplies", json!([with(json!([{"title": "S\nM", "payload": "S"}]))])).plan().refused.is_empty());
+}
+
+#[test]
 fn generic_template_elements_are_checked_one_by_one() {
     let element = |title: String| json!({"title": title, "subtitle": "s"});
     let item = |elements: Vec<Value>| json!({"userId": USER, "elements": {"values": elements}});
