@@ -876,3 +876,11 @@ fn short_values_and_ids_stop_at_their_length() {
     let message = refused("sendMedia", media(url_of(2049)));
     assert!(message.starts_with("Media URL is 2049 characters long"), "{message}");
 }
+
+#[test]
+fn a_profile_answer_holding_an_error_is_the_error_whatever_its_status() {
+    let execution = start("getProfile", json!([{"userId": USER}]));
+    let verdict = answer(&execution, 0, 1, None, 200, r#"{"error":{"message":"Unsupported get request","type":"GraphMethodException","code":100}}"#);
+    assert_eq!(verdict["outcome"], "failed", "{verdict}");
+    assert_eq!(verdict["error"]["item"]["errorCode"], 100, "{verdict}");
+}
