@@ -9,6 +9,8 @@
 
 use serde::Serialize;
 
+use crate::clock::parse_iso8601;
+
 /// When this table was last compared with Meta's changelog.
 pub const TABLE_AS_OF: &str = "2026-12-04";
 
@@ -73,12 +75,9 @@ pub fn ended(version: &str, today: &str) -> Option<VersionEnded> {
     })
 }
 
+/// A calendar day `YYYY-MM-DD`, read by the clock's one ISO-8601 reader.
 fn is_iso_day(day: &str) -> bool {
-    let bytes = day.as_bytes();
-    bytes.len() == 10
-        && bytes[4] == b'-'
-        && bytes[7] == b'-'
-        && bytes.iter().enumerate().all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit())
+    day.len() == 10 && parse_iso8601(&format!("{day}T00:00:00Z")).is_some()
 }
 
 #[cfg(test)]

@@ -119,7 +119,7 @@ pub struct RefreshRequest {
     pub url: String,
     pub qs: Vec<(String, String)>,
     #[serde(skip)]
-    authorization: Option<Authorization>,
+    authorization: Authorization,
 }
 
 impl RefreshRequest {
@@ -133,13 +133,13 @@ impl RefreshRequest {
                 ("grant_type".into(), "ig_refresh_token".into()),
                 ("appsecret_proof".into(), authorization.qs.appsecret_proof.clone()),
             ],
-            authorization: Some(authorization),
+            authorization,
         }
     }
 
     /// The `Authorization` header (the token): the wrapper puts it on the request only.
     pub fn authorization_header(&self) -> &str {
-        self.authorization.as_ref().map_or("", |a| a.headers.authorization.as_str())
+        &self.authorization.headers.authorization
     }
 }
 
