@@ -222,7 +222,9 @@ pub fn read_headers(headers: &Map<String, Value>) -> (WaitAdvice, Pressure) {
                         bump(&mut pressure.usage_percent, max_percent(entry));
                         let minutes = entry.get("estimated_time_to_regain_access").and_then(Value::as_f64);
                         if let Some(minutes) = minutes.filter(|m| *m > 0.0 && m.is_finite()) {
-                            let ms = (minutes * 60_000.0).min(u64::MAX as f64 / 2.0) as u64;
+                            // `as` saturates: an absurd estimate becomes u64::MAX, which the
+                            // retry rules refuse to wait for.
+                            let ms = (minutes * 60_000.0) as u64;
                             advice.regain_access_ms = Some(advice.regain_access_ms.unwrap_or(0).max(ms));
                         }
                     }

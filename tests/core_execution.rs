@@ -1278,6 +1278,15 @@ fn business_use_case_wait_over_sixty_seconds_gives_up_with_the_estimate() {
 }
 
 #[test]
+fn an_absurd_regain_access_estimate_gives_up_instead_of_overflowing() {
+    let body = graph_body(json!({"message": "Too many calls", "code": 80002}));
+    let settled = settle(&start_one(), 1, 400, &business_usage(json!(1e300), 100), &body);
+    assert_outcome(&settled, "failed");
+    assert_eq!(settled["error"]["item"]["retryable"], true);
+    assert!(hint_of(&settled).contains("Rate limit reached"), "{}", hint_of(&settled));
+}
+
+#[test]
 fn the_longer_of_retry_after_and_regain_access_is_waited() {
     let mut headers = business_usage(json!(0.5), 90);
     headers["Retry-After"] = json!("10");
@@ -1293,6 +1302,8 @@ fn unreadable_rate_limit_headers_fall_back_to_backoff() {
         json!({"Retry-After": "-5"}),
         json!({"X-Business-Use-Case-Usage": "not json"}),
         json!({"X-Business-Use-Case-Usage": "{\"1\":[{\"estimated_time_to_regain_access\":-3}]}"}),
+        // Zero minutes is no wait asked for: the backoff applies, not an immediate retry.
+        json!({"X-Business-Use-Case-Usage": "{\"1\":[{\"estimated_time_to_regain_access\":0}]}"}),
     ] {
         let settled = settle(&start_one(), 1, 429, &headers, "");
         assert_outcome(&settled, "retry");
