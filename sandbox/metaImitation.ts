@@ -49,6 +49,8 @@ export interface ImitationApp {
 	tokenLifetimeDays?: number;
 	/** Meta refuses to refresh the token (code 10: the app lost the permission). */
 	refreshRefused?: boolean;
+	/** A one-hour token, as an OAuth login gives (Instagram Login): only the exchange takes it. */
+	shortLived?: boolean;
 }
 
 /** What the imitation does with one request to a scripted recipient. */
@@ -84,7 +86,8 @@ export type CallKind =
 	| 'me'
 	| 'appSubscriptions'
 	| 'subscribedApps'
-	| 'refresh';
+	| 'refresh'
+	| 'exchange';
 
 export interface RecordedRequest {
 	seq: number;
@@ -247,8 +250,9 @@ export async function startMetaImitation(options: ImitationOptions): Promise<Met
 	const accounts = options.apps.map(accountOf);
 	const tokens = new Tokens<Account>();
 	for (const account of accounts) {
-		const lifetime = account.app.tokenLifetimeDays ?? (account.loginType === 'instagram' ? LONG_LIVED_SECONDS / 86_400 : Infinity);
-		tokens.add(account.app.accessToken, account, account.app.tokenAgeDays ?? 0, lifetime);
+		const shortLived = account.app.shortLived === true;
+		const lifetime = account.app.tokenLifetimeDays ?? (shortLived ? 1 / 24 : account.loginType === 'instagram' ? LONG_LIVED_SECONDS / 86_400 : Infinity);
+		tokens.add(account.app.accessToken, account, account.app.tokenAgeDays ?? 0, lifetime, shortLived);
 	}
 	const scripts = new Map<string, Behaviour[]>(Object.entries(options.scripts ?? {}));
 	const scriptPositions = new Map<string, number>();
@@ -323,7 +327,10 @@ export async function startMetaImitation(options: ImitationOptions): Promise<Met
 			method: req.method ?? '',
 			path: url.pathname,
 			query: Object.fromEntries(
-				Object.entries(query).map(([key, value]) => [key, key === 'appsecret_proof' ? `${value.slice(0, 8)}…` : value]),
+				Object.entries(query).map(([key, value]) => [
+					key,
+					key === 'appsecret_proof' ? `${value.slice(0, 8)}…` : key === 'client_secret' ? (value === grant?.account.app.appSecret ? 'the app secret' : 'another secret') : value,
+				]),
 			),
 			bearer: bearerToken !== undefined,
 			tokenValid: grant !== undefined && !tokens.expired(grant),
@@ -365,6 +372,16 @@ export async function startMetaImitation(options: ImitationOptions): Promise<Met
 			if (!outcome.ok) return send(refuse(outcome.status, outcome.code, outcome.message, { type: outcome.type, subcode: outcome.subcode }));
 			record.outcome = 'refreshed';
 			return send({ status: 200, outcome: 'refreshed', body: JSON.stringify({ access_token: outcome.grant.token, token_type: 'bearer', expires_in: LONG_LIVED_SECONDS }) });
+		}
+
+		// Instagram Login's exchange of a one-hour token for a 60-day one: on the host's root.
+		if (url.pathname === '/access_token') {
+			record.call = 'exchange';
+			if (!grant) return send(refuse(400, 190, 'Invalid OAuth access token - Cannot parse access token', { type: 'OAuthException' }));
+			if (query.grant_type !== 'ig_exchange_token') return send(refuse(400, 100, 'grant_type must be ig_exchange_token', { type: 'OAuthException' }));
+			const outcome = tokens.exchange(grant, query.client_secret, grant.account.app.appSecret);
+			if (!outcome.ok) return send(refuse(outcome.status, outcome.code, outcome.message, { type: outcome.type, subcode: outcome.subcode }));
+			return send({ status: 200, outcome: 'exchanged', body: JSON.stringify({ access_token: outcome.grant.token, token_type: 'bearer', expires_in: LONG_LIVED_SECONDS }) });
 		}
 
 		const match = /^\/([^/]+)\/(.*)$/.exec(url.pathname);

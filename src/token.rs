@@ -1,7 +1,10 @@
 //! Tokens that do not silently expire (sans-IO). An Instagram-Login token lasts 60 days and
 //! Instagram issues no OAuth refresh token; the token itself can be refreshed once it is a
 //! day old and not yet expired (`GET {host}/refresh_access_token?grant_type=ig_refresh_token`),
-//! which gives a token good for another 60 days.
+//! which gives a token good for another 60 days. A token too young for that may be the
+//! one-hour token an OAuth login gives: a token the fields have never described whose
+//! refresh is refused is then exchanged once for a 60-day one
+//! (`GET {host}/access_token?grant_type=ig_exchange_token`, with the app secret).
 //!
 //! The credential keeps what the node knows about its token in hidden fields, written by
 //! the credential's `preAuthentication` (n8n stores them with the credential, so they
@@ -36,6 +39,18 @@ pub const WARNING_FIELD: &str = "tokenWarning";
 pub const STATE_FIELD: &str = "tokenState";
 /// Meta's refresh endpoint, under the Instagram host (no version in Meta's docs).
 pub const REFRESH_PATH: &str = "refresh_access_token";
+/// Meta's exchange of a one-hour token for a 60-day one, under the Instagram host.
+pub const EXCHANGE_PATH: &str = "access_token";
+
+/// Which of Meta's two token calls: `refresh` a token at least a day old, or `exchange` a
+/// one-hour token for a 60-day one.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Grant {
+    #[default]
+    Refresh,
+    Exchange,
+}
 
 /// The hidden fields, as the credential holds them (all text; empty when unknown).
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
@@ -110,8 +125,12 @@ pub fn plan(credentials: &Credentials, record: &TokenRecord, now_ms: f64) -> Tok
     TokenPlan { renew, warning }
 }
 
-/// The refresh request: `GET {base}/refresh_access_token?grant_type=ig_refresh_token`, with
-/// the token as a Bearer header and the proof, like every other call.
+/// The token request, with the token as a Bearer header, never in the URL.
+/// - refresh: `GET {base}/refresh_access_token?grant_type=ig_refresh_token` and the proof,
+///   like every other call;
+/// - exchange: `GET {base}/access_token?grant_type=ig_exchange_token&client_secret=…`. Meta
+///   takes the app secret only as this URL parameter; the URL goes to Meta alone, and the
+///   wrapper never logs or returns it.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RefreshRequest {
@@ -123,18 +142,26 @@ pub struct RefreshRequest {
 }
 
 impl RefreshRequest {
-    pub fn new(credentials: &Credentials) -> Self {
+    pub fn new(credentials: &Credentials, grant: Grant) -> Self {
         let proof = AppSecretProof::compute(&credentials.app_secret, &credentials.access_token);
         let authorization = Authorization::new(credentials, &proof);
-        Self {
-            method: "GET",
-            url: format!("{}/{REFRESH_PATH}", credentials.base_url),
-            qs: vec![
-                ("grant_type".into(), "ig_refresh_token".into()),
-                ("appsecret_proof".into(), authorization.qs.appsecret_proof.clone()),
-            ],
-            authorization,
-        }
+        let (path, qs) = match grant {
+            Grant::Refresh => (
+                REFRESH_PATH,
+                vec![
+                    ("grant_type".into(), "ig_refresh_token".into()),
+                    ("appsecret_proof".into(), authorization.qs.appsecret_proof.clone()),
+                ],
+            ),
+            Grant::Exchange => (
+                EXCHANGE_PATH,
+                vec![
+                    ("grant_type".into(), "ig_exchange_token".into()),
+                    ("client_secret".into(), credentials.app_secret.clone()),
+                ],
+            ),
+        };
+        Self { method: "GET", url: format!("{}/{path}", credentials.base_url), qs, authorization }
     }
 
     /// The `Authorization` header (the token): the wrapper puts it on the request only.
@@ -143,7 +170,8 @@ impl RefreshRequest {
     }
 }
 
-/// What to store after a refresh attempt: the fields, and the new token when there is one.
+/// What to store after a token call: the fields, and the new token when there is one; or
+/// the call to make next, whose own renewal replaces this one.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Renewal {
@@ -151,6 +179,8 @@ pub struct Renewal {
     pub access_token: Option<String>,
     #[serde(flatten)]
     pub record: TokenRecord,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<Grant>,
 }
 
 #[derive(Deserialize)]
@@ -159,12 +189,14 @@ struct Refreshed {
     expires_in: f64,
 }
 
-/// Reads Meta's answer to the refresh (`status`, `body`; `None`: no answer, with the
+/// Reads Meta's answer to the `grant` call (`status`, `body`; `Err`: no answer, with the
 /// client's error text) at `now_ms`. A refusal keeps the old token and records why, so
-/// the next attempt waits [`RETRY_AFTER_HOURS`] and the warning can say it.
+/// the next attempt waits [`RETRY_AFTER_HOURS`] and the warning can say it; a refused
+/// refresh of a token the fields have never described asks for the exchange next.
 pub fn settle(
     credentials: &Credentials,
     record: &TokenRecord,
+    grant: Grant,
     answer: Result<(u16, &str), &str>,
     now_ms: f64,
 ) -> Renewal {
@@ -180,6 +212,7 @@ pub fn settle(
             token_checked_at: now.clone(),
             token_renewal_error: error,
         },
+        next: None,
     };
     let (status, body) = match answer {
         Ok(answer) => answer,
@@ -201,6 +234,7 @@ pub fn settle(
                         token_checked_at: now,
                         token_renewal_error: String::new(),
                     },
+                    next: None,
                 };
             }
         }
@@ -210,7 +244,16 @@ pub fn settle(
     let said = GraphError::parse(body)
         .map(|error| format!("Meta answered: {} (code {}).", error.message, error.code.unwrap_or_default()))
         .unwrap_or_else(|| format!("Meta answered HTTP {status}."));
-    kept(redactor.clean(&said))
+    let said = redactor.clean(&said);
+    match grant {
+        // A token never seen: it may be a one-hour token, which only the exchange accepts.
+        Grant::Refresh if !mine => Renewal { next: Some(Grant::Exchange), ..kept(said) },
+        // `record` holds the refused refresh: both answers are kept, the refresh's first.
+        Grant::Exchange if mine && !record.token_renewal_error.is_empty() => {
+            kept(format!("{} Exchanging it as a one-hour token: {said}", record.token_renewal_error))
+        }
+        _ => kept(said),
+    }
 }
 
 /// The wrapper's view: the credential as n8n holds it (JSON), in and out.
@@ -227,7 +270,7 @@ pub fn plan_for(credentials_json: &str, now_ms: f64) -> TokenPlan {
     read(credentials_json).map_or(TokenPlan { renew: false, warning: None }, |(c, r)| plan(&c, &r, now_ms))
 }
 
-/// The refresh request as the wrapper sends it, with the `Authorization` header.
+/// The token request as the wrapper sends it, with the `Authorization` header.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RefreshCall {
@@ -236,9 +279,9 @@ pub struct RefreshCall {
     pub authorization: String,
 }
 
-pub fn refresh_call_for(credentials_json: &str) -> Option<RefreshCall> {
+pub fn refresh_call_for(credentials_json: &str, grant: Grant) -> Option<RefreshCall> {
     let (credentials, _) = read(credentials_json)?;
-    let request = RefreshRequest::new(&credentials);
+    let request = RefreshRequest::new(&credentials, grant);
     let authorization = request.authorization_header().to_string();
     Some(RefreshCall { request, authorization })
 }
@@ -252,13 +295,13 @@ pub struct RefreshAnswer {
     pub failure: Option<String>,
 }
 
-pub fn renewal_for(credentials_json: &str, answer: &RefreshAnswer, now_ms: f64) -> Option<Renewal> {
+pub fn renewal_for(credentials_json: &str, grant: Grant, answer: &RefreshAnswer, now_ms: f64) -> Option<Renewal> {
     let (credentials, record) = read(credentials_json)?;
     let answer = match (answer.status, &answer.failure) {
         (Some(status), None) => Ok((status, answer.body.as_str())),
         (_, failure) => Err(failure.as_deref().unwrap_or("")),
     };
-    Some(settle(&credentials, &record, answer, now_ms))
+    Some(settle(&credentials, &record, grant, answer, now_ms))
 }
 
 #[cfg(test)]
@@ -315,7 +358,7 @@ mod tests {
         let mut asked = record("IGAAtoken", 3.0, 57.0 * 24.0);
         asked.token_state = String::new();
         assert!(plan(&creds, &asked, NOW).warning.is_some());
-        let refused = settle(&creds, &asked, Ok((400, r#"{"error":{"message":"no","code":10}}"#)), NOW);
+        let refused = settle(&creds, &asked, Grant::Refresh, Ok((400, r#"{"error":{"message":"no","code":10}}"#)), NOW);
         assert_eq!(refused.record.token_expires_at, asked.token_expires_at);
         assert_eq!(refused.record.token_state, digest("IGAAtoken"), "checked again: n8n stops asking");
     }
@@ -362,11 +405,61 @@ mod tests {
     #[test]
     fn the_request_carries_the_token_in_its_header_only() {
         let creds = instagram("IGAAtoken");
-        let request = RefreshRequest::new(&creds);
+        let request = RefreshRequest::new(&creds, Grant::Refresh);
         assert_eq!(request.url, "https://graph.instagram.com/refresh_access_token");
         assert_eq!(request.qs[0], ("grant_type".to_string(), "ig_refresh_token".to_string()));
         assert_eq!(request.authorization_header(), "Bearer IGAAtoken");
         assert!(!serde_json::to_string(&request).unwrap().contains("IGAAtoken"));
+    }
+
+    #[test]
+    fn the_exchange_sends_the_app_secret_to_meta_and_the_token_in_its_header() {
+        let creds = instagram("IGAAshort");
+        let request = RefreshRequest::new(&creds, Grant::Exchange);
+        assert_eq!(request.url, "https://graph.instagram.com/access_token");
+        assert_eq!(
+            request.qs,
+            vec![
+                ("grant_type".to_string(), "ig_exchange_token".to_string()),
+                ("client_secret".to_string(), "app-secret".to_string())
+            ]
+        );
+        assert_eq!(request.authorization_header(), "Bearer IGAAshort");
+        assert!(!serde_json::to_string(&request).unwrap().contains("IGAAshort"));
+    }
+
+    #[test]
+    fn a_refused_refresh_of_a_token_never_described_asks_for_the_exchange_once() {
+        let creds = instagram("IGAAshort");
+        let young = r#"{"error":{"message":"The token is too young","type":"OAuthException","code":100}}"#;
+        let refused = settle(&creds, &TokenRecord::default(), Grant::Refresh, Ok((400, young)), NOW);
+        assert_eq!(refused.next, Some(Grant::Exchange));
+        let exchanged = settle(
+            &creds,
+            &TokenRecord::default(),
+            Grant::Exchange,
+            Ok((200, r#"{"access_token":"IGAAlong","token_type":"bearer","expires_in":5184000}"#)),
+            NOW,
+        );
+        assert_eq!((exchanged.access_token.as_deref(), exchanged.next), (Some("IGAAlong"), None));
+        assert_eq!(exchanged.record.token_expires_at, "2027-02-03T00:00:00.000Z");
+        // The wrapper settles the exchange with what the refused refresh recorded.
+        let not_short = r#"{"error":{"message":"Not a short-lived token","type":"OAuthException","code":100}}"#;
+        let both = settle(&creds, &refused.record, Grant::Exchange, Ok((400, not_short)), NOW);
+        assert_eq!((both.next, both.access_token), (None, None), "the exchange is the last call");
+        assert_eq!(
+            both.record.token_renewal_error,
+            "Meta answered: The token is too young (code 100). Exchanging it as a one-hour token: Meta answered: Not a short-lived token (code 100)."
+        );
+        assert_eq!(both.record.token_state, digest("IGAAshort"));
+        // A token the fields describe was exchanged or refreshed before: a refusal is final.
+        let known = settle(&creds, &record("IGAAshort", 20.0, 40.0 * 24.0), Grant::Refresh, Ok((400, young)), NOW);
+        assert_eq!(known.next, None);
+        // No answer at all: nothing to learn from a second call.
+        assert_eq!(settle(&creds, &TokenRecord::default(), Grant::Refresh, Err("ETIMEDOUT"), NOW).next, None);
+        let serialized = serde_json::to_value(&refused).unwrap();
+        assert_eq!(serialized["next"], "exchange");
+        assert!(serde_json::to_value(&exchanged).unwrap().get("next").is_none());
     }
 
     #[test]
@@ -375,6 +468,7 @@ mod tests {
         let renewal = settle(
             &creds,
             &record("IGAAtoken", 1.0, 59.0 * 24.0),
+            Grant::Refresh,
             Ok((200, r#"{"access_token":"IGAAfresh","token_type":"bearer","expires_in":5184000}"#)),
             NOW,
         );
@@ -390,17 +484,17 @@ mod tests {
         let creds = instagram("IGAAtoken");
         let before = record("IGAAtoken", 2.0, 58.0 * 24.0);
         let body = r#"{"error":{"message":"Invalid token IGAAtoken","type":"OAuthException","code":190}}"#;
-        let renewal = settle(&creds, &before, Ok((400, body)), NOW);
+        let renewal = settle(&creds, &before, Grant::Refresh, Ok((400, body)), NOW);
         assert_eq!(renewal.access_token, None);
         assert_eq!(renewal.record.token_expires_at, before.token_expires_at);
         assert_eq!(renewal.record.token_checked_at, "2026-12-05T00:00:00.000Z");
         assert!(renewal.record.token_renewal_error.contains("code 190"));
         assert!(!serde_json::to_string(&renewal).unwrap().contains("IGAAtoken"));
-        let unreachable = settle(&creds, &TokenRecord::default(), Err("ECONNREFUSED"), NOW);
+        let unreachable = settle(&creds, &TokenRecord::default(), Grant::Refresh, Err("ECONNREFUSED"), NOW);
         assert_eq!(unreachable.record.token_state, digest("IGAAtoken"));
         assert_eq!(unreachable.record.token_digest, digest("IGAAtoken"));
         assert_eq!(unreachable.record.token_expires_at, "");
-        let empty = settle(&creds, &before, Ok((200, r#"{"expires_in":5184000}"#)), NOW);
+        let empty = settle(&creds, &before, Grant::Refresh, Ok((200, r#"{"expires_in":5184000}"#)), NOW);
         assert_eq!(
             (empty.access_token, empty.record.token_renewal_error.as_str()),
             (None, "Meta's answer held no token.")
@@ -417,7 +511,7 @@ mod tests {
         .to_string();
         assert!(plan_for(&held, NOW).renew);
         assert!(plan_for(&held, NOW).warning.unwrap().contains("expires on 2026-12-06"));
-        let call = refresh_call_for(&held).unwrap();
+        let call = refresh_call_for(&held, Grant::Refresh).unwrap();
         assert_eq!(call.request.url, "http://127.0.0.1:9/refresh_access_token");
         assert_eq!(call.authorization, "Bearer IGAAtoken");
         let answer = RefreshAnswer {
@@ -425,10 +519,12 @@ mod tests {
             body: r#"{"access_token":"IGAAnew","expires_in":5184000}"#.into(),
             failure: None,
         };
-        assert_eq!(renewal_for(&held, &answer, NOW).unwrap().access_token.as_deref(), Some("IGAAnew"));
+        assert_eq!(renewal_for(&held, Grant::Refresh, &answer, NOW).unwrap().access_token.as_deref(), Some("IGAAnew"));
         let dropped = RefreshAnswer { status: None, body: String::new(), failure: Some("ECONNRESET".into()) };
-        assert_eq!(renewal_for(&held, &dropped, NOW).unwrap().record.token_renewal_error, "Meta could not be reached.");
+        assert_eq!(renewal_for(&held, Grant::Refresh, &dropped, NOW).unwrap().record.token_renewal_error, "Meta could not be reached.");
         assert_eq!(plan_for("{}", NOW), TokenPlan { renew: false, warning: None });
-        assert!(refresh_call_for("{}").is_none());
+        assert!(refresh_call_for("{}", Grant::Refresh).is_none());
+        let exchange = refresh_call_for(&held, Grant::Exchange).unwrap();
+        assert_eq!(exchange.request.url, "http://127.0.0.1:9/access_token");
     }
 }

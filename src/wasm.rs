@@ -292,16 +292,21 @@ pub fn token_plan(credentials: &JsValue, now_ms: f64) -> JsValue {
     to_js(&crate::token::plan_for(&to_json(credentials), now_ms))
 }
 
-/// The refresh request `{method, url, qs, authorization}`, or null for an incomplete credential.
+/// The token request `{method, url, qs, authorization}` for `grant` (`"refresh"`, the
+/// default, or `"exchange"`), or null for an incomplete credential.
 #[wasm_bindgen(js_name = tokenRefreshCall)]
-pub fn token_refresh_call(credentials: &JsValue) -> JsValue {
-    to_js(&crate::token::refresh_call_for(&to_json(credentials)))
+pub fn token_refresh_call(credentials: &JsValue, grant: Option<String>) -> JsValue {
+    to_js(&crate::token::refresh_call_for(&to_json(credentials), read_grant(grant)))
 }
 
-/// What to store after the refresh: `{accessToken?, tokenState, tokenExpiresAt, …}`.
-/// `answer`: `{status, body}` or `{failure}`.
+/// What to store after the `grant` call: `{accessToken?, tokenState, tokenExpiresAt, …}`,
+/// with `next: "exchange"` when that call should follow. `answer`: `{status, body}` or `{failure}`.
 #[wasm_bindgen(js_name = tokenRenewal)]
-pub fn token_renewal(credentials: &JsValue, answer: &JsValue, now_ms: f64) -> JsValue {
+pub fn token_renewal(credentials: &JsValue, answer: &JsValue, now_ms: f64, grant: Option<String>) -> JsValue {
     let answer: crate::token::RefreshAnswer = serde_json::from_str(&to_json(answer)).unwrap_or_default();
-    to_js(&crate::token::renewal_for(&to_json(credentials), &answer, now_ms))
+    to_js(&crate::token::renewal_for(&to_json(credentials), read_grant(grant), &answer, now_ms))
+}
+
+fn read_grant(grant: Option<String>) -> crate::token::Grant {
+    grant.and_then(|g| serde_json::from_value(serde_json::Value::String(g)).ok()).unwrap_or_default()
 }

@@ -15,7 +15,7 @@ use instagram_messaging_core::operations::Step;
 use instagram_messaging_core::output::{ErrorReport, Identity, OutputItem};
 use instagram_messaging_core::request::{Body, Coalesce, Headers, HttpRequest, Method, Part, RateClass};
 use instagram_messaging_core::request_chunk::request_chunk;
-use instagram_messaging_core::token::{digest, plan_for as token_plan_for, refresh_call_for, renewal_for, RefreshAnswer};
+use instagram_messaging_core::token::{digest, plan_for as token_plan_for, refresh_call_for, renewal_for, Grant, RefreshAnswer};
 use serde_json::{json, Value};
 
 mod common;
@@ -198,6 +198,7 @@ fn writes_a_sample_of_every_boundary_value() {
         "tokenRenewedAt": "", "tokenCheckedAt": "", "tokenRenewalError": "",
     })
     .to_string();
+    let pasted = json!({"accessToken": "IGAAshort", "appSecret": SECRET, "loginType": "instagram"}).to_string();
     let samples = json!({
         "ExecutionInput": [input],
         "Plan": [plan, setup_plan],
@@ -209,10 +210,12 @@ fn writes_a_sample_of_every_boundary_value() {
         "Catalog": [catalog()],
         "RequestChunk": chunks,
         "TokenPlan": [token_plan_for(&held, 0.0), token_plan_for(&held, 1_796_428_800_000.0)],
-        "TokenRefreshCall": [refresh_call_for(&held).unwrap()],
+        "TokenRefreshCall": [refresh_call_for(&held, Grant::Refresh).unwrap(), refresh_call_for(&held, Grant::Exchange).unwrap()],
         "TokenRenewal": [
-            renewal_for(&held, &RefreshAnswer { status: Some(200), body: r#"{"access_token":"IGAAnew","expires_in":5184000}"#.into(), failure: None }, 0.0).unwrap(),
-            renewal_for(&held, &RefreshAnswer { status: None, body: String::new(), failure: Some("ECONNRESET".into()) }, 0.0).unwrap(),
+            renewal_for(&held, Grant::Refresh, &RefreshAnswer { status: Some(200), body: r#"{"access_token":"IGAAnew","expires_in":5184000}"#.into(), failure: None }, 0.0).unwrap(),
+            renewal_for(&held, Grant::Refresh, &RefreshAnswer { status: None, body: String::new(), failure: Some("ECONNRESET".into()) }, 0.0).unwrap(),
+            // A token the fields do not describe, refused: the exchange comes next.
+            renewal_for(&pasted, Grant::Refresh, &RefreshAnswer { status: Some(400), body: r#"{"error":{"message":"too young","code":100}}"#.into(), failure: None }, 0.0).unwrap(),
         ],
     });
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/target/boundary-samples.json");

@@ -318,8 +318,8 @@ export interface CoreBindings {
 	webhookSubscription(step: SubscriptionStep): SubscriptionNext;
 	catalog(): Catalog;
 	tokenPlan(credentials: unknown, nowMs: number): TokenPlan;
-	tokenRefreshCall(credentials: unknown): TokenRefreshCall | null;
-	tokenRenewal(credentials: unknown, answer: TokenRefreshAnswer, nowMs: number): TokenRenewal | null;
+	tokenRefreshCall(credentials: unknown, grant?: TokenGrant): TokenRefreshCall | null;
+	tokenRenewal(credentials: unknown, answer: TokenRefreshAnswer, nowMs: number, grant?: TokenGrant): TokenRenewal | null;
 }
 
 /** Tokens that last: refresh the token now, and what every output item and the credential test warn about. */
@@ -328,7 +328,13 @@ export interface TokenPlan {
 	warning?: string;
 }
 
-/** The refresh request; `authorization` is the token's header, for this request only. */
+/** Meta's two token calls: refresh a token a day old or more, exchange a one-hour token for a 60-day one. */
+export type TokenGrant = 'refresh' | 'exchange';
+
+/**
+ * The token request; `authorization` is the token's header, for this request only. The
+ * exchange's `qs` holds the app secret, as Meta requires: send it to Meta only, never log it.
+ */
 export interface TokenRefreshCall {
 	method: 'GET';
 	url: string;
@@ -338,8 +344,9 @@ export interface TokenRefreshCall {
 
 export type TokenRefreshAnswer = { status: number; body: string } | { failure: string };
 
-/** The credential fields to store after a refresh attempt. */
+/** The credential fields to store after a token call, or (`next`) the call to make instead. */
 export interface TokenRenewal {
+	next?: TokenGrant;
 	accessToken?: string;
 	tokenState: string;
 	tokenDigest: string;

@@ -12,7 +12,7 @@ import type {
 
 import { CATALOG } from '../bridge/generated/catalog';
 import { loadCore } from '../bridge/loader';
-import type { TokenRefreshAnswer } from '../bridge/types';
+import type { TokenGrant, TokenRefreshAnswer } from '../bridge/types';
 
 export const INSTAGRAM_CREDENTIAL_TYPE = 'instagramMessagingApi';
 /** Marks the credential test's request for `authenticate`, which removes it before sending. */
@@ -137,15 +137,20 @@ export class InstagramMessagingApi implements ICredentialType {
 	 * Tokens that last. n8n calls this before a request when the state field is empty: a
 	 * token not checked yet (the first run, or the Test button on a fresh credential), or the
 	 * node asking for a refresh. The core decides: an Instagram-Login token is refreshed when
-	 * a month or less is left (once it is a day old), and the new token and its dates are
-	 * returned for n8n to store. Nothing due: nothing is returned, and n8n stores nothing.
+	 * a month or less is left (once it is a day old), a one-hour token just pasted is
+	 * exchanged for a 60-day one, and the new token and its dates are returned for n8n to
+	 * store. Nothing due: nothing is returned, and n8n stores nothing.
 	 */
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
 		const core = await loadCore();
-		const plan = core.tokenPlan(credentials, Date.now());
 		let renewal: IDataObject = {};
-		const call = plan.renew ? core.tokenRefreshCall(credentials) : null;
-		if (call) {
+		// A refresh, then (only for a token never seen whose refresh Meta refused) the
+		// exchange of a one-hour token; the core names the next call, at most one.
+		let grant: TokenGrant | undefined = core.tokenPlan(credentials, Date.now()).renew ? 'refresh' : undefined;
+		let current = credentials;
+		while (grant) {
+			const call = core.tokenRefreshCall(current, grant);
+			if (!call) break;
 			let answer: TokenRefreshAnswer;
 			try {
 				const response = (await this.helpers.httpRequest({
@@ -160,9 +165,16 @@ export class InstagramMessagingApi implements ICredentialType {
 				const body = response.body;
 				answer = { status: response.statusCode, body: typeof body === 'string' ? body : JSON.stringify(body ?? '') };
 			} catch (error) {
+				// The client's error holds the request, whose URL may hold the app secret: only its code is kept.
 				answer = { failure: String((error as { code?: unknown }).code ?? 'no answer') };
 			}
-			renewal = (core.tokenRenewal(credentials, answer, Date.now()) ?? {}) as IDataObject;
+			const settled = core.tokenRenewal(current, answer, Date.now(), grant);
+			if (!settled) break;
+			const { next, ...fields } = settled;
+			renewal = fields as IDataObject;
+			// The next call is settled with what this one recorded.
+			current = { ...credentials, ...(fields as ICredentialDataDecryptedObject) };
+			grant = next;
 		}
 		return renewal;
 	}

@@ -2,7 +2,8 @@
 // the run sends, n8n stores the new token with the credential, and the next run (a new n8n
 // process, so after a restart) uses it without refreshing again. A token that cannot be
 // refreshed and expires within 7 days is said in every output item and by the credential
-// test. The imitation of Meta issues and expires tokens on its own clock.
+// test. A one-hour token (what an OAuth login gives) is exchanged once for a 60-day one.
+// The imitation of Meta issues and expires tokens on its own clock.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -21,6 +22,7 @@ const majors = (process.env.E2E_N8N_MAJORS ?? '2,1').split(',').map(Number).filt
 const OLD = `IGAAold${randomBytes(16).toString('hex')}`;
 const STUCK = `IGAAstuck${randomBytes(16).toString('hex')}`;
 const FACEBOOK = `EAA${randomBytes(16).toString('hex')}`;
+const SHORT = `IGAAshort${randomBytes(16).toString('hex')}`;
 const person = (n: number) => `178414${String(n).padStart(11, '0')}`;
 
 function itemsOf(run: ExecuteResult, node: string) {
@@ -41,6 +43,7 @@ before(async () => {
 		apps: [
 			{ accessToken: OLD, appSecret: APP_SECRET, tokenAgeDays: 59 },
 			{ accessToken: STUCK, appSecret: APP_SECRET, tokenAgeDays: 55, refreshRefused: true },
+			...majors.map((major) => ({ accessToken: `${SHORT}${major}`, appSecret: APP_SECRET, tokenAgeDays: 10 / 1440, shortLived: true })),
 		],
 	});
 	instagramHost = await startMetaImitation({ apps: [{ accessToken: FACEBOOK, appSecret: APP_SECRET }], graphHost: 'instagram' });
@@ -57,6 +60,7 @@ for (const major of majors) {
 		const OLD_CRED = { id: `igOldToken${major}00001`.slice(0, 16), name: 'Instagram, token 59 days old' };
 		const WRONG_HOST_CRED = { id: `igWrongHost${major}0001`.slice(0, 16), name: 'Instagram, Facebook token as Instagram Login' };
 		const STUCK_CRED = { id: `igStuckTok${major}00001`.slice(0, 16), name: 'Instagram, token that cannot be refreshed' };
+		const SHORT_CRED = { id: `igShortTok${major}00001`.slice(0, 16), name: 'Instagram, one-hour token' };
 		const env = { N8N_META_UUID: META_UUID };
 		let n8n: N8nInstance;
 		let stuckFields: Record<string, string>;
@@ -68,11 +72,13 @@ for (const major of majors) {
 			await n8n.importCredentials([
 				credential(OLD_CRED.id, OLD_CRED.name, { ...base, accessToken: OLD }),
 				credential(STUCK_CRED.id, STUCK_CRED.name, { ...base, accessToken: STUCK, ...stuckFields }),
+				credential(SHORT_CRED.id, SHORT_CRED.name, { ...base, accessToken: `${SHORT}${major}` }),
 				credential(WRONG_HOST_CRED.id, WRONG_HOST_CRED.name, { ...base, baseUrl: instagramHost.url, accessToken: FACEBOOK, loginType: 'instagram' }),
 			]);
 			await n8n.importWorkflows([
 				workflow(`wfOldToken${major}0001`, 'Old token', [[instagram('Send', OLD_CRED, { userId: `={{ '${person(major * 10 + 1)}' }}`, messageText: 'Hello' })]]),
 				workflow(`wfStuckTok${major}0001`, 'Token that cannot be refreshed', [[instagram('Send', STUCK_CRED, { userId: `={{ '${person(major * 10 + 2)}' }}`, messageText: 'Hello' })]]),
+				workflow(`wfShortTok${major}0001`, 'One-hour token', [[instagram('Send', SHORT_CRED, { userId: `={{ '${person(major * 10 + 4)}' }}`, messageText: 'Hello' })]]),
 				workflow(`wfWrongHost${major}001`, 'Token on the wrong host', [[instagram('Send', WRONG_HOST_CRED, { userId: `={{ '${person(major * 10 + 3)}' }}`, messageText: 'Hello' })]]),
 			]);
 		});
@@ -95,6 +101,29 @@ for (const major of majors) {
 			const second = await n8n.execute(`wfOldToken${major}0001`, env);
 			assert.equal(itemsOf(second, 'Send').items[0].success, true);
 			assert.equal(meta.tokens.refreshes, refreshesBefore + 1, 'no second refresh');
+			assert.deepEqual(sent().map((r) => r.tokenGeneration), [1, 1]);
+		});
+
+		it('exchanges a one-hour token for a 60-day one before sending, stores it, and the run after a restart uses it without another token call', async () => {
+			const tokenCalls = () => meta.requests.filter((r) => (r.call === 'refresh' || r.call === 'exchange'));
+			const before = tokenCalls().length;
+			const exchangesBefore = meta.tokens.exchanges;
+			const first = await n8n.execute(`wfShortTok${major}0001`, env);
+			assert.equal(first.code, 0, first.stderr.slice(-2000));
+			const { items, hints } = itemsOf(first, 'Send');
+			assert.equal(items[0].success, true, JSON.stringify(items[0]));
+			assert.deepEqual(hints, []);
+			assert.equal(meta.tokens.exchanges, exchangesBefore + 1, 'one exchange');
+			const calls = tokenCalls().slice(before);
+			assert.deepEqual(calls.map((r) => [r.call, r.status]), [['refresh', 400], ['exchange', 200]], 'refused as too young, then exchanged');
+			assert.deepEqual(calls[1].query, { grant_type: 'ig_exchange_token', client_secret: 'the app secret' });
+			const sent = () => meta.requests.filter((r) => r.call === 'text' && r.recipientId === person(major * 10 + 4));
+			assert.deepEqual(sent().map((r) => [r.tokenGeneration, r.proofValid]), [[1, true]], 'sent with the 60-day token and its proof');
+
+			const second = await n8n.execute(`wfShortTok${major}0001`, env);
+			assert.equal(itemsOf(second, 'Send').items[0].success, true);
+			assert.equal(meta.tokens.exchanges, exchangesBefore + 1, 'no second exchange');
+			assert.equal(tokenCalls().length, before + 2, 'no token call at all');
 			assert.deepEqual(sent().map((r) => r.tokenGeneration), [1, 1]);
 		});
 
@@ -131,7 +160,7 @@ for (const major of majors) {
 		it('puts no token, old or new, in a URL, an output or a log line', () => {
 			assert.deepEqual([...meta.requests, ...instagramHost.requests].filter((r) => r.tokenInUrl), []);
 			const everything = transcript.join('\n');
-			for (const token of [OLD, STUCK, FACEBOOK, APP_SECRET, ...meta.tokens.issued()]) assert.ok(!everything.includes(token), 'a token in n8n output or logs');
+			for (const token of [OLD, STUCK, FACEBOOK, SHORT, APP_SECRET, ...meta.tokens.issued()]) assert.ok(!everything.includes(token), 'a token in n8n output or logs');
 		});
 	});
 }

@@ -18,8 +18,10 @@ const DAY = 86_400_000;
 const OLD = `IGAAold${randomBytes(16).toString('hex')}`;
 /** Issued 55 days ago, and Meta refuses to refresh it (the app lost its permission). */
 const STUCK = `IGAAstuck${randomBytes(16).toString('hex')}`;
-/** Issued an hour ago. */
+/** A 60-day token issued an hour ago. */
 const YOUNG = `IGAAyoung${randomBytes(16).toString('hex')}`;
+/** A one-hour token issued ten minutes ago, as an OAuth login gives. */
+const SHORT = `IGAAshort${randomBytes(16).toString('hex')}`;
 
 let meta: MetaImitation;
 
@@ -39,7 +41,7 @@ function jsonOf(result: RunResult) {
 
 /** No token, old or new, anywhere a user or a log could see it. */
 function assertNoToken(credentials: Record<string, string>, ...seen: unknown[]): void {
-	const tokens = [OLD, STUCK, YOUNG, APP_SECRET, ...meta.tokens.issued()];
+	const tokens = [OLD, STUCK, YOUNG, SHORT, APP_SECRET, ...meta.tokens.issued()];
 	const text = JSON.stringify(seen);
 	for (const token of tokens) assert.ok(!text.includes(token), `a token leaked: ${text.slice(0, 300)}`);
 	for (const r of meta.requests) assert.equal(r.tokenInUrl, false, `${r.path} carried a token in its URL`);
@@ -53,6 +55,7 @@ describe('tokens that last, against the Meta imitation', () => {
 				{ accessToken: OLD, appSecret: APP_SECRET, tokenAgeDays: 59 },
 				{ accessToken: STUCK, appSecret: APP_SECRET, tokenAgeDays: 55, refreshRefused: true },
 				{ accessToken: YOUNG, appSecret: APP_SECRET, tokenAgeDays: 1 / 24 },
+				{ accessToken: SHORT, appSecret: APP_SECRET, tokenAgeDays: 10 / 1440, shortLived: true },
 			],
 		});
 	});
@@ -123,10 +126,36 @@ describe('tokens that last, against the Meta imitation', () => {
 		const credentials: Record<string, string> = credentialsFor(meta.url, { accessToken: YOUNG, apiVersion: 'v26.0' });
 		assert.equal(jsonOf(await send(credentials))[0].success, true);
 		assert.equal(jsonOf(await send(credentials))[0].success, true);
-		assert.equal(meta.requests.filter((r) => r.call === 'refresh').length, 1);
+		assert.deepEqual(meta.requests.filter((r) => r.call === 'refresh' || r.call === 'exchange').map((r) => [r.call, r.status]), [['refresh', 400], ['exchange', 400]], 'one refresh, one exchange, both refused');
 		assert.equal(credentials.accessToken, YOUNG);
-		assert.match(credentials.tokenRenewalError, /less than 24 hours old/);
+		assert.match(credentials.tokenRenewalError, /^Meta answered: The access token is less than 24 hours old.*\(code 100\)\. Exchanging it as a one-hour token: Meta answered: The access token is not a short-lived token/);
 		assert.equal(credentials.tokenExpiresAt, '', 'Meta has not said when it expires');
+	});
+
+	it('exchanges a one-hour token just pasted for a 60-day one, once, before sending, with the app secret only in the call to Meta', async () => {
+		const credentials: Record<string, string> = credentialsFor(meta.url, { accessToken: SHORT, apiVersion: 'v26.0' });
+		const first = await send(credentials, [USER_A, USER_B]);
+		assert.deepEqual(jsonOf(first).map((item) => item.success), [true, true]);
+		assert.equal(meta.tokens.exchanges, 1);
+		const calls = meta.requests.filter((r) => r.call === 'refresh' || r.call === 'exchange');
+		assert.deepEqual(calls.map((r) => [r.call, r.status]), [['refresh', 400], ['exchange', 200]], 'refused as too young, then exchanged');
+		const exchange = calls[1];
+		assert.equal(exchange.path, '/access_token');
+		assert.deepEqual(exchange.query, { grant_type: 'ig_exchange_token', client_secret: 'the app secret' });
+		assert.equal(exchange.bearer, true);
+		assert.equal(exchange.tokenGeneration, 0);
+		const sends = meta.requests.filter((r) => r.call === 'text');
+		assert.deepEqual(sends.map((r) => [r.tokenGeneration, r.proofValid]), [[1, true], [1, true]], 'sent with the 60-day token and its proof');
+		assert.ok(exchange.seq < sends[0].seq);
+		assert.ok(meta.tokens.issued().includes(credentials.accessToken));
+		const expiresIn = Date.parse(credentials.tokenExpiresAt) - Date.now();
+		assert.ok(expiresIn > 59 * DAY && expiresIn <= 60 * DAY, credentials.tokenExpiresAt);
+		assert.equal(credentials.tokenRenewalError, '');
+
+		const second = await send(credentials);
+		assert.equal(jsonOf(second)[0].success, true);
+		assert.equal(meta.requests.filter((r) => r.call === 'refresh' || r.call === 'exchange').length, 2, 'no token call in the next run');
+		assertNoToken(credentials, first.output, first.hints, second.output, second.hints);
 	});
 
 	it("answers a token sent to the other login type's host with Meta's error and a hint naming the fix", async () => {
