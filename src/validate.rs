@@ -627,6 +627,26 @@ mod tests {
     }
 
     #[test]
+    fn text_of_only_whitespace_or_invisible_characters_is_refused() {
+        for blank in ["  \n\t ", "\u{200B}\u{200D}\u{FEFF}", "\u{200E}\u{200F}", " \u{200B} "] {
+            let refused = message(message_text(&v(json!(blank))).unwrap_err());
+            assert!(refused.contains("holds only whitespace or invisible characters"), "{blank:?}: {refused}");
+        }
+        assert!(message(message_text(&v(json!(""))).unwrap_err()).contains("is empty"));
+        assert_eq!(message_text(&v(json!(" \u{200B}hi "))).unwrap(), " \u{200B}hi ", "sent exactly as given");
+    }
+
+    #[test]
+    fn a_parameter_is_unset_when_absent_null_or_blank_text() {
+        for unset in [ParamValue::Missing, v(json!(null)), v(json!("")), v(json!(" \n\t"))] {
+            assert!(is_unset(&unset), "{unset:?}");
+        }
+        for set in [v(json!("x")), v(json!(" x ")), v(json!(0)), v(json!(false)), v(json!([])), ParamValue::LoneSurrogate] {
+            assert!(!is_unset(&set), "{set:?}");
+        }
+    }
+
+    #[test]
     fn accepts_an_igsid_and_trims_surrounding_whitespace() {
         assert_eq!(user_id(&v(json!("17841400000000000"))).unwrap(), "17841400000000000");
         assert_eq!(user_id(&v(json!(" 17841400000000000\n"))).unwrap(), "17841400000000000");
