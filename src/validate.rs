@@ -647,6 +647,50 @@ mod tests {
     }
 
     #[test]
+    fn a_numeric_id_holds_up_to_32_digits_and_numbers_javascript_holds_exactly() {
+        use crate::fields::{COMMENT_ID, POST_ID};
+        assert_eq!(digits(&POST_ID, &v(json!(9_007_199_254_740_991u64))).unwrap(), "9007199254740991");
+        let too_large = message(digits(&POST_ID, &v(json!(9_007_199_254_740_992u64))).unwrap_err());
+        assert!(too_large.contains("too large for JavaScript"), "{too_large}");
+        assert_eq!(digits(&COMMENT_ID, &v(json!(" 12345678901234567890123456789012 "))).unwrap().len(), 32);
+        let long = message(digits(&COMMENT_ID, &v(json!("123456789012345678901234567890123"))).unwrap_err());
+        assert!(long.contains("digits only"), "{long}");
+    }
+
+    #[test]
+    fn a_reaction_left_blank_is_the_default() {
+        use crate::fields::REACTION;
+        for blank in [ParamValue::Missing, v(json!(null)), v(json!("")), v(json!("  \t"))] {
+            assert_eq!(short(&REACTION, 16, "love", &blank).unwrap(), "love", "{blank:?}");
+        }
+        assert_eq!(short(&REACTION, 16, "love", &v(json!(" \u{1F602} "))).unwrap(), "\u{1F602}");
+    }
+
+    #[test]
+    fn yes_and_no_arrive_as_booleans_or_as_the_text_true_and_false() {
+        use crate::fields::RETURN_ALL;
+        assert!(boolean(&RETURN_ALL, false, &v(json!("true"))).unwrap());
+        assert!(boolean(&RETURN_ALL, false, &v(json!(" true\n"))).unwrap());
+        assert!(!boolean(&RETURN_ALL, true, &v(json!("false"))).unwrap());
+        assert!(!boolean(&RETURN_ALL, true, &v(json!(" false "))).unwrap());
+        assert!(boolean(&RETURN_ALL, true, &ParamValue::Missing).unwrap());
+        for refused in [json!("yes"), json!("TRUE"), json!(""), json!(1)] {
+            assert!(boolean(&RETURN_ALL, false, &v(refused.clone())).is_err(), "{refused}");
+        }
+    }
+
+    #[test]
+    fn a_whole_number_may_arrive_as_text() {
+        use crate::fields::LIMIT;
+        assert_eq!(integer(&LIMIT, 1, 10_000, 50, &v(json!("25"))).unwrap(), 25);
+        assert_eq!(integer(&LIMIT, 1, 10_000, 50, &v(json!(" 7 "))).unwrap(), 7);
+        assert_eq!(integer(&LIMIT, 1, 10_000, 50, &v(json!(10_000))).unwrap(), 10_000);
+        for refused in [json!("abc"), json!("2.5"), json!("0"), json!(10_001)] {
+            assert!(integer(&LIMIT, 1, 10_000, 50, &v(refused.clone())).is_err(), "{refused}");
+        }
+    }
+
+    #[test]
     fn accepts_an_igsid_and_trims_surrounding_whitespace() {
         assert_eq!(user_id(&v(json!("17841400000000000"))).unwrap(), "17841400000000000");
         assert_eq!(user_id(&v(json!(" 17841400000000000\n"))).unwrap(), "17841400000000000");
