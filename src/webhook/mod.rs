@@ -142,3 +142,14 @@ fn deliver(request: &Request, body: &[u8]) -> Response {
     }
     response
 }
+
+#[cfg(test)]
+mod tests {
+    use super::NamedSecret;
+
+    #[test]
+    fn a_secret_debug_prints_its_name_only() {
+        let secret = NamedSecret { name: "appSecret".into(), value: "s3cret-value".into() };
+        assert_eq!(format!("{secret:?}"), "NamedSecret(appSecret, [redacted])");
+    }
+}
