@@ -288,6 +288,16 @@ fn get_profile_outputs_meta_s_fields_in_the_order_asked_after_success_operation_
 }
 
 #[test]
+fn get_profile_asked_for_id_or_timestamp_keeps_the_user_id_and_the_node_s_timestamp() {
+    let execution = start(None, "getProfile", json!([{"userId": USER_A, "fields": "timestamp,name,id"}]));
+    let answer = r#"{"timestamp":"meta's","name":"Ada L","id":"17841400000000001"}"#;
+    let item = &respond(&execution, 1, 200, answer)["outputs"][0];
+    assert!(item.get("id").is_none(), "{item}");
+    assert_eq!(item["timestamp"], STARTED_AT);
+    assert_eq!(first_output_keys(&execution, 200, answer), ["success", "operation", "userId", "name", "timestamp"]);
+}
+
+#[test]
 fn get_profile_never_lets_meta_s_fields_replace_the_node_s_own() {
     let execution = start(None, "getProfile", json!([{"userId": USER_A, "fields": "name"}]));
     let verdict = respond(&execution, 1, 200, r#"{"name":"x","success":false,"operation":"y","userId":"1","timestamp":"t"}"#);

@@ -225,6 +225,12 @@ fn message_options_put_reply_to_at_the_top_level_and_human_agent_implies_message
         body,
         format!(r#"{{"recipient":{{"id":"{USER}"}},"messaging_type":"MESSAGE_TAG","tag":"HUMAN_AGENT","message":{{"text":"Hi"}},"reply_to":{{"mid":"m_1"}}}}"#)
     );
+    let (_, body) = sent("sendMessage", json!({"userId": USER, "messageText": "Hi", "messagingType": "MESSAGE_TAG", "tag": "HUMAN_AGENT"}));
+    assert_eq!(
+        body,
+        format!(r#"{{"recipient":{{"id":"{USER}"}},"messaging_type":"MESSAGE_TAG","tag":"HUMAN_AGENT","message":{{"text":"Hi"}}}}"#),
+        "Message Tag set with its tag: sent as asked"
+    );
     let (_, body) = sent("sendHeartSticker", json!({"userId": USER, "messagingType": "UPDATE"}));
     assert_eq!(body, format!(r#"{{"recipient":{{"id":"{USER}"}},"messaging_type":"UPDATE","message":{{"attachment":{{"type":"like_heart"}}}}}}"#));
 }
