@@ -134,3 +134,28 @@ pub fn id_of(entry: &Map<String, Value>) -> Value {
         _ => Value::Null,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn an_edge_becomes_its_list_only_when_it_holds_nothing_but_data_and_paging() {
+        assert_eq!(flatten_edge(json!({"data": [{"id": "1"}]})), json!([{"id": "1"}]));
+        assert_eq!(flatten_edge(json!({"data": [1, 2], "paging": {"cursors": {}}})), json!([1, 2]));
+        for kept in [json!({"data": [1], "summary": {"total_count": 1}}), json!({"data": "text"}), json!({"paging": {}}), json!([1])]
+        {
+            assert_eq!(flatten_edge(kept.clone()), kept);
+        }
+    }
+
+    #[test]
+    fn an_id_is_text_whether_meta_sent_text_or_a_number() {
+        let of = |entry: Value| id_of(entry.as_object().unwrap());
+        assert_eq!(of(json!({"id": "t_1"})), json!("t_1"));
+        assert_eq!(of(json!({"id": 17841400000000001u64})), json!("17841400000000001"));
+        assert_eq!(of(json!({"id": true})), Value::Null);
+        assert_eq!(of(json!({})), Value::Null);
+    }
+}
