@@ -382,6 +382,26 @@ fn a_page_node_without_an_id_fails_the_item_without_sending() {
 }
 
 #[test]
+fn upload_attachment_of_a_file_reads_the_page_then_uploads_once() {
+    let item = json!([{"mediaSource": "binary", "binaryPropertyName": file("image/png", 1000, "a.png")}]);
+    let execution = start("uploadAttachment", item.clone());
+    assert_eq!(request(&execution, 0)["url"], "https://graph.facebook.com/v18.0/me");
+    // Meta's node id may arrive as a number; it is the Page ID all the same.
+    let upload = answer(&execution, 0, 1, None, 200, r#"{"id":1122334455}"#);
+    assert_eq!(upload["outcome"], "next", "{upload}");
+    assert_eq!(upload["request"]["url"], "https://graph.facebook.com/v18.0/1122334455/message_attachments");
+    assert_eq!(upload["request"]["body"]["kind"], "multipart");
+    let done = answer(&execution, 0, 1, step_of(&upload), 200, r#"{"attachment_id":"42"}"#);
+    assert_eq!(done["outcome"], "done", "{done}");
+    assert_eq!(done["outputs"][0]["attachmentId"], "42");
+    // An id that is not a Page's numeric ID is never put into a path.
+    for node in [r#"{"id":""}"#, r#"{"id":"12a"}"#, r#"{"id":"../x"}"#] {
+        let execution = start("uploadAttachment", item.clone());
+        assert_eq!(answer(&execution, 0, 1, None, 200, node)["outcome"], "failed", "{node}");
+    }
+}
+
+#[test]
 fn instagram_login_refuses_uploads_and_points_to_url_sending() {
     for (operation, item) in [
         ("sendMedia", json!({"userId": USER, "mediaSource": "binary", "binaryPropertyName": file("image/png", 1000, "a.png")})),

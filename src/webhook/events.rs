@@ -188,3 +188,14 @@ fn object_kind(kind: &str) -> String {
         "another kind of object".to_string()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::read;
+
+    #[test]
+    fn an_entry_that_is_not_an_object_counts_as_unknown() {
+        let delivery = read(br#"{"object":"instagram","entry":[5,"x",{"id":"1","time":1}]}"#, 0.0).unwrap();
+        assert_eq!((delivery.events.len(), delivery.unknown), (0, 2));
+    }
+}
