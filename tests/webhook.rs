@@ -284,6 +284,41 @@ fn signed_bodies_that_are_not_deliveries_get_200_and_start_nothing() {
     }
 }
 
+/// A delivery signed with the vectors' secret, every event kind on.
+fn signed(body: &Value) -> Vec<Value> {
+    use hmac::{Hmac, Mac};
+    let body = body.to_string();
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(VECTOR_SECRET.as_bytes()).unwrap();
+    mac.update(body.as_bytes());
+    let signature = format!("sha256={}", hex::encode(mac.finalize().into_bytes()));
+    items(&receive(&post(&[&signature], &[("appSecret", VECTOR_SECRET)], ALL_EVENTS), body.as_bytes()))
+}
+
+/// One message event from `sender` at `timestamp`, in an entry sent at 1767225600 s.
+fn message_event(sender: Value, timestamp: Value) -> Value {
+    let item = signed(&json!({"object": "instagram", "entry": [{"id": ACCOUNT, "time": 1_767_225_600, "messaging": [
+        {"sender": {"id": sender}, "recipient": {"id": ACCOUNT}, "timestamp": timestamp, "message": {"mid": "m_1", "text": "hi"}}
+    ]}]}));
+    assert_eq!(item.len(), 1, "{item:?}");
+    item[0].clone()
+}
+
+#[test]
+fn ids_and_times_are_read_as_meta_may_send_them() {
+    let numeric = message_event(json!(17_841_411_111_111_111u64), json!(1_767_225_600_123u64));
+    assert_eq!(numeric["userId"], CUSTOMER, "a numeric id reads as text");
+    assert_eq!(numeric["timestamp"], json!(1_767_225_600_123u64));
+    assert!(message_event(json!(""), json!(1_767_225_600_123u64))["userId"].is_null(), "an empty id is no id");
+    // A negative time is no time: the entry's time (in seconds) stands in.
+    assert_eq!(message_event(json!(CUSTOMER), json!(-5))["timestamp"], json!(1_767_225_600_000u64));
+    // Below 10^11 a time is seconds; 10^11 itself is milliseconds.
+    assert_eq!(message_event(json!(CUSTOMER), json!(99_999_999_999u64))["timestamp"], json!(99_999_999_999_000u64));
+    assert_eq!(message_event(json!(CUSTOMER), json!(100_000_000_000u64))["timestamp"], json!(100_000_000_000u64));
+    // Whole milliseconds are integers; a fraction, or a time past 9e15, stays a float.
+    assert_eq!(message_event(json!(CUSTOMER), json!(1_767_225_600_000.5))["timestamp"], json!(1_767_225_600_000.5));
+    assert_eq!(message_event(json!(CUSTOMER), json!(9e15))["timestamp"], json!(9e15));
+}
+
 #[test]
 fn keys_without_an_id_are_digests_that_tell_events_apart() {
     let read = deliver("read").keys;
@@ -329,6 +364,8 @@ fn the_handshake_echoes_a_plain_challenge_for_the_right_token_only() {
         assert!(response.reason.as_deref().unwrap().contains(reason), "{:?}", response.reason);
         assert_eq!(response.body, "Forbidden");
     }
+    let dashed = get(&[("hub.mode", "subscribe"), ("hub.verify_token", "verify-me"), ("hub.challenge", "a-1_b")], "verify-me");
+    assert_eq!((dashed.status, dashed.body.as_str()), (200, "a-1_b"), "- and _ are plain");
     let longest = "a".repeat(256);
     assert_eq!(get(&[("hub.mode", "subscribe"), ("hub.verify_token", "verify-me"), ("hub.challenge", &longest)], "verify-me").body, longest);
 }
