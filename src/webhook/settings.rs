@@ -52,17 +52,6 @@ impl Default for TriggerSettings {
     }
 }
 
-/// Meta's webhook fields for the chosen events, each once, in the order of [`EVENT_KINDS`].
-pub fn meta_fields(events: &[String]) -> Vec<String> {
-    let mut fields: Vec<String> = Vec::new();
-    for choice in EVENT_KINDS.iter().filter(|choice| events.iter().any(|e| e == choice.value)) {
-        if !fields.iter().any(|f| f == choice.meta_field) {
-            fields.push(choice.meta_field.to_string());
-        }
-    }
-    fields
-}
-
 impl TriggerSettings {
     pub fn wants(&self, kind: EventKind) -> bool {
         EVENT_KINDS.iter().any(|choice| choice.kind == kind && self.events.iter().any(|value| value == choice.value))
