@@ -480,6 +480,29 @@ mod tests {
     }
 
     #[test]
+    fn an_answer_without_a_usable_token_or_lifetime_stores_no_token() {
+        let creds = instagram("IGAAtoken");
+        for body in [
+            r#"{"access_token":"","expires_in":5184000}"#,
+            r#"{"access_token":"   ","expires_in":5184000}"#,
+            r#"{"access_token":"IGAA new","expires_in":5184000}"#,
+            r#"{"access_token":"IGAAnew\n","expires_in":0}"#,
+            r#"{"access_token":"IGAAnew","expires_in":0}"#,
+            r#"{"access_token":"IGAAnew","expires_in":-60}"#,
+            r#"{"access_token":"","expires_in":0}"#,
+        ] {
+            let renewal = settle(&creds, &TokenRecord::default(), Grant::Refresh, Ok((200, body)), NOW);
+            assert_eq!(
+                (renewal.access_token, renewal.record.token_renewal_error.as_str()),
+                (None, "Meta's answer held no token."),
+                "{body}"
+            );
+        }
+        let tiny = settle(&creds, &TokenRecord::default(), Grant::Refresh, Ok((200, r#"{"access_token":"IGAAnew","expires_in":1}"#)), NOW);
+        assert_eq!(tiny.access_token.as_deref(), Some("IGAAnew"), "any positive lifetime is Meta's word");
+    }
+
+    #[test]
     fn a_refusal_keeps_the_token_and_says_why_without_a_secret() {
         let creds = instagram("IGAAtoken");
         let before = record("IGAAtoken", 2.0, 58.0 * 24.0);
