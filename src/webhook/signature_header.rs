@@ -68,3 +68,16 @@ pub fn read(values: &[String]) -> Result<Vec<u8>, SignatureError> {
 fn short(text: &str) -> String {
     text.chars().filter(|c| c.is_ascii_alphanumeric()).take(12).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{read, SignatureError};
+
+    #[test]
+    fn a_header_naming_another_algorithm_says_which_and_one_naming_none_lacks_the_prefix() {
+        let reason = |value: &str| read(&[value.to_string()]).unwrap_err().reason();
+        assert_eq!(reason("md5=abc"), SignatureError::WrongAlgorithm("md5".into()).reason());
+        assert_eq!(reason("=abc"), SignatureError::NoPrefix.reason());
+        assert_eq!(reason("abc"), SignatureError::NoPrefix.reason());
+    }
+}

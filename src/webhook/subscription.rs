@@ -292,3 +292,21 @@ fn meta_message(answer: &Answered) -> String {
         .map(|error| error.message)
         .unwrap_or_else(|| format!("HTTP {}", answer.status))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Call;
+
+    #[test]
+    fn a_call_s_debug_never_shows_its_authorization() {
+        let call = Call {
+            method: "POST",
+            url: "https://graph.facebook.com/v26.0/123/subscriptions".into(),
+            query: vec![],
+            form: vec![("object".into(), "instagram".into())],
+            auth: "app",
+            authorization: Some("Bearer 123|app-secret".into()),
+        };
+        assert_eq!(format!("{call:?}"), "Call(POST https://graph.facebook.com/v26.0/123/subscriptions auth=app)");
+    }
+}
