@@ -153,3 +153,61 @@ fn activating_again_keeps_what_the_first_activation_found() {
     assert_eq!(again["next"], "subscribed");
     assert_eq!(serde_json::from_value::<Record>(again["record"].clone()).unwrap(), first, "the record still says what to undo");
 }
+
+fn record() -> Record {
+    Record {
+        app_id: APP_ID.into(),
+        app_fields_added: vec!["comments".into()],
+        account_edge: "104000000000001/subscribed_apps".into(),
+        account_fields_before: None,
+        account_fields_added: vec!["messages".into(), "comments".into()],
+    }
+}
+
+#[test]
+fn deactivation_touches_the_account_only_where_activation_changed_it() {
+    let creds = credentials(json!({"pageId": "104000000000001"}));
+    let unsubscribed = json!({"next": "unsubscribed"});
+    // No account edge recorded: nothing to delete there.
+    let no_edge = Record { app_fields_added: vec![], account_edge: String::new(), ..record() };
+    assert_eq!(as_json(&step(true, &input(Some(no_edge)), &creds, &[])), unsubscribed);
+    // The account was subscribed before and activation added nothing: left as it is.
+    let nothing_added = Record { app_fields_added: vec![], account_fields_before: Some(vec!["messages".into()]), account_fields_added: vec![], ..record() };
+    assert_eq!(as_json(&step(true, &input(Some(nothing_added)), &creds, &[])), unsubscribed);
+    // Subscribed before with no fields: activation's fields are not "put back" as none.
+    let empty_before = Record { app_fields_added: vec![], account_fields_before: Some(vec![]), ..record() };
+    assert_eq!(as_json(&step(true, &input(Some(empty_before)), &creds, &[])), unsubscribed);
+}
+
+#[test]
+fn a_failed_removal_still_lets_the_next_one_run_then_is_reported() {
+    let creds = credentials(json!({"pageId": "104000000000001"}));
+    let refused = Answered { status: 400, body: json!({"error": {"message": "Unsupported delete request", "code": 100}}).to_string() };
+    let after_failure = as_json(&step(true, &input(Some(record())), &creds, &[refused.clone()]));
+    assert_eq!((after_failure["call"]["method"].clone(), after_failure["call"]["url"].clone()), (json!("DELETE"), json!("https://graph.facebook.com/v18.0/104000000000001/subscribed_apps")));
+    let reported = as_json(&step(true, &input(Some(record())), &creds, &[refused, ok(json!({"success": true}))]));
+    assert_eq!(reported["next"], "failed");
+    assert!(reported["message"].as_str().unwrap().starts_with("Removing the webhook subscription failed: "), "{reported}");
+}
+
+#[test]
+fn activation_refuses_a_page_id_that_is_not_numeric_and_merges_only_its_own_earlier_record() {
+    let creds = credentials(json!({}));
+    let app_subscribed = ok(json!({"data": [{"object": "instagram", "callback_url": CALLBACK, "active": true, "fields": [{"name": "messages"}, {"name": "comments"}]}]}));
+    // The app's subscription is posted again (callback and fields), then the Page is read.
+    let answers = vec![app_subscribed.clone(), ok(json!({"success": true})), ok(json!({"id": "104/../1"}))];
+    let reached_me = as_json(&step(false, &input(None), &creds, &answers[..2]));
+    assert_eq!(reached_me["call"]["url"], "https://graph.facebook.com/v18.0/me", "{reached_me}");
+    let refused = as_json(&step(false, &input(None), &creds, &answers));
+    assert_eq!(refused["next"], "failed");
+    assert_eq!(refused["message"], "Meta's answer to GET /me held no Page ID");
+
+    // An earlier record of the same app for another account is not this account's state.
+    let page = credentials(json!({"pageId": "104000000000001"}));
+    let elsewhere = Record { account_edge: "999/subscribed_apps".into(), account_fields_before: Some(vec!["mentions".into()]), ..record() };
+    let all_there = ok(json!({"data": [{"id": APP_ID, "subscribed_fields": ["messages", "comments"]}]}));
+    let done = as_json(&step(false, &input(Some(elsewhere)), &page, &[app_subscribed, ok(json!({"success": true})), all_there]));
+    assert_eq!(done["next"], "subscribed", "{done}");
+    assert_eq!(done["record"]["accountFieldsBefore"], json!(["messages", "comments"]));
+    assert_eq!(done["record"]["appFieldsAdded"], json!([]));
+}
