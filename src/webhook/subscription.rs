@@ -295,7 +295,14 @@ fn meta_message(answer: &Answered) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::Call;
+    use super::{union, Call};
+
+    #[test]
+    fn a_union_keeps_each_field_once_in_first_seen_order() {
+        let list = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+        assert_eq!(union(&list(&["messages", "comments"]), &list(&["comments", "mentions"])), list(&["messages", "comments", "mentions"]));
+        assert_eq!(union(&[], &list(&["mentions"])), list(&["mentions"]));
+    }
 
     #[test]
     fn a_call_s_debug_never_shows_its_authorization() {
