@@ -131,7 +131,7 @@ pub fn plan(credentials: &Credentials, record: &TokenRecord, now_ms: f64) -> Tok
 /// - exchange: `GET {base}/access_token?grant_type=ig_exchange_token&client_secret=…`. Meta
 ///   takes the app secret only as this URL parameter; the URL goes to Meta alone, and the
 ///   wrapper never logs or returns it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RefreshRequest {
     pub method: &'static str,
@@ -167,6 +167,14 @@ impl RefreshRequest {
     /// The `Authorization` header (the token): the wrapper puts it on the request only.
     pub fn authorization_header(&self) -> &str {
         &self.authorization.headers.authorization
+    }
+}
+
+/// The method, URL and parameter names only: the exchange's parameters hold the app secret.
+impl std::fmt::Debug for RefreshRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<&str> = self.qs.iter().map(|(name, _)| name.as_str()).collect();
+        write!(f, "RefreshRequest({} {} {names:?})", self.method, self.url)
     }
 }
 
@@ -271,12 +279,19 @@ pub fn plan_for(credentials_json: &str, now_ms: f64) -> TokenPlan {
 }
 
 /// The token request as the wrapper sends it, with the `Authorization` header.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RefreshCall {
     #[serde(flatten)]
     pub request: RefreshRequest,
     pub authorization: String,
+}
+
+/// The request without its `Authorization` header (the token).
+impl std::fmt::Debug for RefreshCall {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "RefreshCall({:?})", self.request)
+    }
 }
 
 pub fn refresh_call_for(credentials_json: &str, grant: Grant) -> Option<RefreshCall> {
@@ -549,5 +564,10 @@ mod tests {
         assert!(refresh_call_for("{}", Grant::Refresh).is_none());
         let exchange = refresh_call_for(&held, Grant::Exchange).unwrap();
         assert_eq!(exchange.request.url, "http://127.0.0.1:9/access_token");
+        // Neither the token nor the app secret shows in a Debug print.
+        assert_eq!(
+            format!("{exchange:?}"),
+            r#"RefreshCall(RefreshRequest(GET http://127.0.0.1:9/access_token ["grant_type", "client_secret"]))"#
+        );
     }
 }
