@@ -467,6 +467,10 @@ mod tests {
             "Meta answered: The token is too young (code 100). Exchanging it as a one-hour token: Meta answered: Not a short-lived token (code 100)."
         );
         assert_eq!(both.record.token_state, digest("IGAAshort"));
+        // Fields that describe another token say nothing about this exchange.
+        let stale = TokenRecord { token_renewal_error: "Meta answered: old (code 1).".into(), ..record("IGAAother", 20.0, 40.0 * 24.0) };
+        let alone = settle(&creds, &stale, Grant::Exchange, Ok((400, not_short)), NOW);
+        assert_eq!(alone.record.token_renewal_error, "Meta answered: Not a short-lived token (code 100).");
         // A token the fields describe was exchanged or refreshed before: a refusal is final.
         let known = settle(&creds, &record("IGAAshort", 20.0, 40.0 * 24.0), Grant::Refresh, Ok((400, young)), NOW);
         assert_eq!(known.next, None);
