@@ -415,7 +415,8 @@ export async function startMetaImitation(options: ImitationOptions): Promise<Met
 			);
 		}
 		if (tokens.expired(grant!)) {
-			return send(refuse(400, 190, `Error validating access token: Session has expired on ${new Date(grant!.expiresAt).toUTCString()}.`, { type: 'OAuthException', subcode: 463 }));
+			const expired = tokens.expiredRefusal(grant!);
+			return send(refuse(expired.status, expired.code, expired.message, { type: expired.type, subcode: expired.subcode }));
 		}
 		if (query.appsecret_proof === undefined) {
 			return send(refuse(400, 100, 'API calls from the server require an appsecret_proof argument', { type: 'GraphMethodException' }));

@@ -61,13 +61,18 @@ export class Tokens<A> {
 		return this.now() >= grant.expiresAt;
 	}
 
+	/** Meta's answer to any call with `grant`'s token once it has expired (code 190, subcode 463). */
+	expiredRefusal(grant: Grant<A>): RefreshOutcome<A> & { ok: false } {
+		return { ok: false, status: 400, code: 190, subcode: 463, message: `Error validating access token: Session has expired on ${new Date(grant.expiresAt).toUTCString()}.`, type: 'OAuthException' };
+	}
+
 	/** Meta's answer to a refresh with `grant`'s token (Instagram Login only). */
 	refresh(grant: Grant<A>, instagramLogin: boolean, refused = false): RefreshOutcome<A> {
 		if (!instagramLogin) {
 			return { ok: false, status: 400, code: 100, subcode: 33, message: "Unsupported get request. Object with ID 'refresh_access_token' does not exist.", type: 'GraphMethodException' };
 		}
 		if (this.expired(grant)) {
-			return { ok: false, status: 400, code: 190, subcode: 463, message: `Error validating access token: Session has expired on ${new Date(grant.expiresAt).toUTCString()}.`, type: 'OAuthException' };
+			return this.expiredRefusal(grant);
 		}
 		if (refused) {
 			return { ok: false, status: 400, code: 10, message: 'Application does not have permission for this action', type: 'OAuthException' };
@@ -85,7 +90,7 @@ export class Tokens<A> {
 			return { ok: false, status: 400, code: 101, message: 'Error validating client secret.', type: 'OAuthException' };
 		}
 		if (this.expired(grant)) {
-			return { ok: false, status: 400, code: 190, subcode: 463, message: `Error validating access token: Session has expired on ${new Date(grant.expiresAt).toUTCString()}.`, type: 'OAuthException' };
+			return this.expiredRefusal(grant);
 		}
 		if (!grant.shortLived) {
 			return { ok: false, status: 400, code: 100, message: 'The access token is not a short-lived token and cannot be exchanged.', type: 'OAuthException' };
