@@ -109,8 +109,6 @@ pub struct Headers {
 pub enum Body {
     /// JSON text, serialised exactly as it must be sent.
     Json { text: String },
-    /// `application/x-www-form-urlencoded` fields, in order.
-    Form { fields: Vec<(String, String)> },
     /// `multipart/form-data` parts, in order.
     Multipart { parts: Vec<Part> },
 }

@@ -25,7 +25,6 @@ export type RateClass = 'send' | 'media' | 'conversations' | 'privateReply' | 'r
 
 export type RequestBody =
 	| { kind: 'json'; text: string }
-	| { kind: 'form'; fields: Array<[string, string]> }
 	| { kind: 'multipart'; parts: MultipartPart[] };
 
 export type MultipartPart =

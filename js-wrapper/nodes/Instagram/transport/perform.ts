@@ -73,9 +73,6 @@ async function encodeBody(
 	switch (body.kind) {
 		case 'json':
 			return body.text;
-		case 'form':
-			headers['content-type'] = 'application/x-www-form-urlencoded';
-			return new URLSearchParams(body.fields).toString();
 		case 'multipart': {
 			const boundary = `----n8nInstagram${randomBytes(16).toString('hex')}`;
 			headers['content-type'] = `multipart/form-data; boundary=${boundary}`;
