@@ -14,17 +14,12 @@ import type { Performed } from './perform';
  */
 export class SharedRequests {
 	private readonly answers = new Map<string, Promise<Performed>>();
-	/** How many requests were answered from another item's call. */
-	shared = 0;
 
 	/** `perform` once per identical request; `undefined` key: not shareable. */
 	async perform(key: string | undefined, perform: () => Promise<Performed>): Promise<Performed> {
 		if (key === undefined) return await perform();
 		const known = this.answers.get(key);
-		if (known) {
-			this.shared++;
-			return await known;
-		}
+		if (known) return await known;
 		const answer = perform();
 		this.answers.set(key, answer);
 		const performed = await answer;
