@@ -541,8 +541,10 @@ fn plan_item(
         ParamsError::Unavailable(crate::error::InputError::ParameterUnavailable { parameter, reason }) => {
             // n8n's expression errors can quote anything the expression touched. Redact
             // before shortening: a cut through a secret would leave its start unrecognised.
+            // The wrapper names the field it was reading; the message names it as n8n shows it.
+            let label = operation.fields.iter().find(|field| field.name == parameter).map(|field| field.label);
             crate::error::InputError::ParameterUnavailable {
-                parameter: redactor.clean(&parameter),
+                parameter: label.map_or_else(|| redactor.clean(&parameter), str::to_string),
                 reason: short(&redactor.clean(&reason)),
             }
             .into()

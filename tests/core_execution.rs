@@ -729,18 +729,19 @@ fn parameter_error_items_report_the_parameter_and_n8n_message() {
     let execution = start(&input_with(json!([
         {"$error": {"parameter": "userId", "message": "ReferenceError: foo is not defined"}},
         {"userId": USER_A, "messageText": "ok"},
-        {"$error": {"parameter": "messageText", "message": "Cannot read properties of undefined"}, "userId": USER_A}
+        {"$error": {"parameter": "messageText", "message": "Cannot read properties of undefined"}, "userId": USER_A},
+        {"$error": {"parameter": "Skip If Sent Before", "message": "Referenced node doesn't exist"}}
     ])));
     let first = refusal(&execution, 0);
     assert_eq!(first["kind"], "input");
     assert_eq!(first["code"], "parameter_unavailable");
-    let message = first["message"].as_str().unwrap();
-    assert!(message.contains("userId") && message.contains("ReferenceError: foo is not defined"), "{message}");
+    // A field of the operation is named by the label the editor shows; any other name as given.
+    assert_eq!(first["message"], "Could not read the parameter \"User ID\": ReferenceError: foo is not defined");
     sent_request(&execution, 1);
     let third = refusal(&execution, 2);
     assert_eq!(third["code"], "parameter_unavailable");
-    assert!(third["message"].as_str().unwrap().contains("messageText"));
-    assert!(third["message"].as_str().unwrap().contains("Cannot read properties of undefined"));
+    assert_eq!(third["message"], "Could not read the parameter \"Message Text\": Cannot read properties of undefined");
+    assert_eq!(refusal(&execution, 3)["message"], "Could not read the parameter \"Skip If Sent Before\": Referenced node doesn't exist");
 }
 
 #[test]

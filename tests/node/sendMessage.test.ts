@@ -328,7 +328,7 @@ describe('Send Message against the Meta imitation', () => {
 		});
 		const items = jsonOf(result);
 		assert.equal(items[0].success, true);
-		assert.match(String(items[1].error), /Could not read the parameter "userId": .*Referenced node doesn't exist/);
+		assert.match(String(items[1].error), /Could not read the parameter "User ID": .*Referenced node doesn't exist/);
 		assert.equal(meta.requests.length, 1);
 	});
 
