@@ -17,6 +17,7 @@ const config = {
 			".tmp/build/tests/node/credential.test.js",
 			".tmp/build/tests/node/badInputs.test.js",
 			".tmp/build/tests/node/tokens.test.js",
+			".tmp/build/tests/node/transport.test.js",
 			".tmp/build/tests/node/operations.test.js",
 			".tmp/build/tests/node/tool.test.js",
 			".tmp/build/tests/node/trigger.test.js",

@@ -134,7 +134,10 @@ export interface ImitationOptions {
 	latencyMs?: number;
 	/** Graph API versions the imitation serves. */
 	versions?: RegExp;
-	/** Per-recipient scripts: each request to that recipient takes the next behaviour; the last repeats. */
+	/**
+	 * Per-recipient scripts: each request to that recipient takes the next behaviour; the last
+	 * repeats. A script for a Page ID applies to the Page's uploads.
+	 */
 	scripts?: Record<string, Behaviour[]>;
 	/** Whether to keep full request records (bodies); the load tests turn this off. */
 	keepBodies?: boolean;
@@ -492,8 +495,11 @@ export async function startMetaImitation(options: ImitationOptions): Promise<Met
 				url: attachment.url,
 				...(uploaded.fileName ? { fileName: uploaded.fileName, mimeType: uploaded.mimeType } : {}),
 			};
-			record.attachmentId = attachment.id;
-			return send(ok({ attachment_id: attachment.id }, 'uploaded'));
+			// A script for the Page ID applies to its uploads, as one for a recipient to its messages.
+			return act(nextBehaviour(node), () => {
+				record.attachmentId = attachment.id;
+				return ok({ attachment_id: attachment.id }, 'uploaded');
+			});
 		}
 		// /{PAGE_ID}/subscribed_apps (Facebook Login), /me/subscribed_apps (Instagram Login).
 		if (edge === 'subscribed_apps' && ownNode && (facebook ? node !== account.igId : true)) {
