@@ -35,6 +35,8 @@ pub struct Catalog {
     pub relevant_headers: &'static [&'static str],
     /// The key under which the wrapper reports a parameter n8n could not evaluate.
     pub parameter_error_key: &'static str,
+    /// The failure code the wrapper reports when it cannot read an item's file to upload.
+    pub file_unreadable_code: &'static str,
     /// Meta's limit per rate class, by login type.
     pub rate_caps: RateCaps,
     /// The values of the credential's Login Type field.
@@ -154,6 +156,7 @@ pub fn catalog() -> Catalog {
         environment: &REQUIRED,
         relevant_headers: &RELEVANT_HEADERS,
         parameter_error_key: PARAMETER_ERROR_KEY,
+        file_unreadable_code: crate::execution::FILE_UNREADABLE_CODE,
         rate_caps: RateCaps { facebook: rate_caps(LoginType::Facebook), instagram: rate_caps(LoginType::Instagram) },
         login_types: &LOGIN_TYPES,
         binary_formats: BINARY_FORMATS,

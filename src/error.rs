@@ -98,6 +98,9 @@ pub enum TransportError {
     DeliveryUnknown { reason: String },
     /// A request that changes nothing at Meta (a read) got no answer.
     NoAnswer { reason: String },
+    /// The item's file could not be read to upload it (n8n no longer holds its bytes):
+    /// nothing was sent.
+    FileUnreadable { reason: String },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -213,6 +216,7 @@ impl CoreError {
             CoreError::Transport(TransportError::NotSent { .. }) => "transport_error",
             CoreError::Transport(TransportError::DeliveryUnknown { .. }) => "delivery_unknown",
             CoreError::Transport(TransportError::NoAnswer { .. }) => "transport_error",
+            CoreError::Transport(TransportError::FileUnreadable { .. }) => "file_unreadable",
             CoreError::Execution(ExecutionError::NotSent) => "not_sent",
             CoreError::Execution(ExecutionError::CoreFailed | ExecutionError::CoreFailedBeforeSending) => "core_trap",
         }
@@ -231,6 +235,9 @@ impl CoreError {
             CoreError::Transport(TransportError::NotSent { reason }) => format!("Could not reach the Graph API: {reason}"),
             CoreError::Transport(TransportError::DeliveryUnknown { reason }) => delivery_unknown_message(reason),
             CoreError::Transport(TransportError::NoAnswer { reason }) => format!("No answer from the Graph API: {reason}"),
+            CoreError::Transport(TransportError::FileUnreadable { reason }) => {
+                format!("Could not read the file to upload: {reason}; the message was not sent")
+            }
             CoreError::Execution(ExecutionError::NotSent) => {
                 "Not sent: the execution stopped before this message was sent".into()
             }
@@ -256,6 +263,11 @@ impl CoreError {
     pub fn hint(&self) -> Option<String> {
         match self {
             CoreError::Api(ApiError::Graph { graph, .. }) => graph.hint().map(str::to_string),
+            CoreError::Transport(TransportError::FileUnreadable { .. }) => Some(
+                "n8n no longer holds this item's file (it may have been pruned from its binary data \
+                 storage): run the node that produces the file again, in the same execution"
+                    .into(),
+            ),
             CoreError::Setup(SetupError::InvalidBaseUrl { .. }) => Some(
                 "Use https://graph.facebook.com for Facebook Login tokens or \
                  https://graph.instagram.com for Instagram Login tokens"

@@ -412,6 +412,9 @@ impl Execution {
         let detail = short(&setup.redactor.clean(&failure.message));
         let code_shown = short(&setup.redactor.clean(&failure.code));
         let (error, class): (CoreError, _) = match transport_class(&failure.code) {
+            _ if failure.code == FILE_UNREADABLE_CODE => {
+                (TransportError::FileUnreadable { reason: detail }.into(), FailureClass::Permanent)
+            }
             class @ (FailureClass::NotAccepted | FailureClass::Permanent) => (
                 TransportError::NotSent { reason: format!("{detail} ({code_shown}); the message was not sent") }.into(),
                 class,
@@ -567,9 +570,10 @@ fn set_usage(verdict: &mut Verdict, usage: Option<f64>) {
 /// Error codes meaning the request never left this machine.
 const NOT_SENT_CODES: [&str; 6] = ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "EADDRNOTAVAIL"];
 /// Error codes meaning the request can never be sent as it is.
-/// `ERR_BINARY_DATA`: the wrapper could not read the item's file, so nothing left.
-const NEVER_SENDABLE_CODES: [&str; 5] =
-    ["ERR_INVALID_URL", "ERR_INVALID_ARG_TYPE", "DEPTH_ZERO_SELF_SIGNED_CERT", "CERT_HAS_EXPIRED", "ERR_BINARY_DATA"];
+const NEVER_SENDABLE_CODES: [&str; 4] = ["ERR_INVALID_URL", "ERR_INVALID_ARG_TYPE", "DEPTH_ZERO_SELF_SIGNED_CERT", "CERT_HAS_EXPIRED"];
+/// The failure code the wrapper reports when it could not read an item's file for a
+/// multipart body: nothing left.
+pub const FILE_UNREADABLE_CODE: &str = "ERR_BINARY_DATA";
 
 fn transport_class(code: &str) -> FailureClass {
     if NOT_SENT_CODES.contains(&code) {

@@ -1409,6 +1409,22 @@ fn connection_refused_past_the_budget_fails_as_a_retryable_transport_error() {
 }
 
 #[test]
+fn a_file_that_cannot_be_read_fails_at_once_naming_the_file_not_the_graph_api() {
+    let settled = transport(&start_one(), 1, "ERR_BINARY_DATA", "No binary data manager found for: filesystem-v2");
+    assert_outcome(&settled, "failed");
+    let error = &settled["error"];
+    assert_eq!(error["kind"], "transport");
+    assert_eq!(error["code"], "file_unreadable");
+    assert_eq!(
+        error["message"],
+        "Could not read the file to upload: No binary data manager found for: filesystem-v2; the message was not sent"
+    );
+    assert_eq!(error["item"]["retryable"], false);
+    assert!(error["item"].get("deliveryUnknown").is_none());
+    assert!(error["hint"].as_str().unwrap().starts_with("n8n no longer holds this item's file"), "{settled}");
+}
+
+#[test]
 fn reset_timeout_and_unknown_failures_leave_delivery_unknown_and_are_not_retried() {
     for code in ["ECONNRESET", "ETIMEDOUT", "ECONNABORTED", "ESOMETHINGNEW", ""] {
         let settled = transport(&start_one(), 1, code, "socket hang up");

@@ -219,6 +219,8 @@ export interface Catalog {
 	environment: string[];
 	relevantHeaders: string[];
 	parameterErrorKey: string;
+	/** The failure code for an item's file that cannot be read to upload. */
+	fileUnreadableCode: string;
 	rateCaps: { facebook: RateCap[]; instagram: RateCap[] };
 	loginTypes: string[];
 	binaryFormats: BinaryFormat[];

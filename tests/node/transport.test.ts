@@ -181,6 +181,16 @@ describe("the wrapper's n8n glue against the Meta imitation", () => {
 			assert.match(String(item.error), /^Could not read the parameter "Input Binary Field": No binary data manager found/);
 			assert.equal(meta.requests.length, 0);
 		});
+		it('reports a file that is gone by the time it is uploaded for its item, and sends no message', async () => {
+			// n8n knew the file (its size is stored with it), but its bytes can no longer be read.
+			const gone = { data: { id: 'filesystem-v2:workflows/1/executions/1/binary_data/gone', data: 'filesystem-v2', bytes: 2048, mimeType: 'image/png', fileName: 'gone.png' } };
+			const [item] = jsonOf(await run({ operation: 'sendMedia', userId: USER_A, mediaSource: 'binary', binaryPropertyName: 'data' }, { binary: [gone], continueOnFail: true }));
+			assert.equal(item.success, false);
+			assert.equal(item.error, 'Could not read the file to upload: No binary data manager found for: filesystem-v2; the message was not sent');
+			assert.match(String(item.hint), /^n8n no longer holds this item's file/);
+			assert.equal(item.retryable, false);
+			assert.deepEqual(calls(), ['me'], 'no upload, no message');
+		});
 	});
 
 	describe("the core's refusals as n8n errors (without Continue On Fail)", () => {

@@ -41,7 +41,7 @@ export async function perform(
 	try {
 		options.body = await encodeBody(ctx, itemIndex, request, options.headers as IDataObject);
 	} catch (error) {
-		return { failure: { code: 'ERR_BINARY_DATA', message: (error as Error).message } };
+		return { failure: { code: CATALOG.fileUnreadableCode, message: (error as Error).message } };
 	}
 	try {
 		const response = (await ctx.helpers.httpRequestWithAuthentication.call(
