@@ -217,6 +217,9 @@ describe("the wrapper's n8n glue against the Meta imitation", () => {
 			const { error } = await run({ operation: 'sendMessage', userId: USER_A, messageText: 'hi' });
 			assert.ok(error);
 			assert.equal(error.httpCode, '404');
+			// Meta's code alone when it gives no subcode.
+			meta.script(USER_B, [{ kind: 'graphError', status: 403, code: 10, message: '(#10) Application does not have permission for this action' }]);
+			assert.equal((await run({ operation: 'sendMessage', userId: USER_B, messageText: 'hi' })).error?.httpCode, '10');
 		});
 
 		it('raises an invalid item as a warning, and a request that got no response as an error, each with its item and hint', async () => {

@@ -37,7 +37,7 @@ export async function perform(
 		ignoreHttpStatusErrors: true,
 		timeout,
 	};
-	if (request.query && request.query.length > 0) options.qs = Object.fromEntries(request.query);
+	if (request.query) options.qs = Object.fromEntries(request.query);
 	try {
 		options.body = await encodeBody(ctx, itemIndex, request, options.headers as IDataObject);
 	} catch (error) {

@@ -31,9 +31,9 @@ export class SharedRequests {
 	/** The identity of a shareable request; binary parts by the SHA-256 of their bytes. */
 	static async key(ctx: IExecuteFunctions, itemIndex: number, request: RequestPlan): Promise<string | undefined> {
 		if (!request.coalesce) return undefined;
-		const base = [request.method, request.url, request.query ?? []];
+		const base = [request.method, request.url, request.query];
 		const body = request.body;
-		if (request.coalesce === 'request' || body?.kind !== 'multipart') return JSON.stringify([...base, body ?? null]);
+		if (request.coalesce === 'request' || body?.kind !== 'multipart') return JSON.stringify([...base, body]);
 		const parts: unknown[] = [];
 		for (const part of body.parts) {
 			if (part.kind === 'text') {
