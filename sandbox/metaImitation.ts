@@ -58,6 +58,8 @@ export type Behaviour =
 	| { kind: 'accept' }
 	| { kind: 'graphError'; status: number; code: number; subcode?: number; message: string; type?: string; isTransient?: boolean; headers?: Record<string, string> }
 	| { kind: 'rawError'; status: number; body: string; contentType?: string; headers?: Record<string, string> }
+	/** Not Meta: a proxy in front of it that fails and echoes the request's headers in its error page. */
+	| { kind: 'echoingProxyError'; status: number }
 	/** Waits, then acts; a client that gave up meanwhile gets nothing delivered. */
 	| { kind: 'slow'; delayMs: number; then?: Behaviour }
 	/** Delivers at once, then answers only after `delayMs`: a client that timed out never learns it. */
@@ -92,6 +94,8 @@ export type CallKind =
 export interface RecordedRequest {
 	seq: number;
 	at: number;
+	/** How many calls were arrived and not yet answered when this one arrived, itself included. */
+	inFlightOnArrival: number;
 	method: string;
 	path: string;
 	query: Record<string, string>;
@@ -291,9 +295,13 @@ export async function startMetaImitation(options: ImitationOptions): Promise<Met
 	const commentOf = (commentId: string): Comment =>
 		comments.get(commentId) ?? { authorId: `178414${commentId.slice(-11).padStart(11, '0')}`, createdAt: Date.now() };
 
+	let inFlight = 0;
+
 	const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
 		// Meta counts a call when it arrives, before the body is read.
 		const arrivedAt = Date.now();
+		const inFlightOnArrival = ++inFlight;
+		res.once('close', () => inFlight--);
 		const rawBytes = await readBody(req);
 		const raw = rawBytes.toString('utf8');
 		const url = new URL(req.url ?? '/', 'http://imitation.local');
@@ -327,6 +335,7 @@ export async function startMetaImitation(options: ImitationOptions): Promise<Met
 		const record: RecordedRequest = {
 			seq: ++seq,
 			at: arrivedAt,
+			inFlightOnArrival,
 			method: req.method ?? '',
 			path: url.pathname,
 			query: Object.fromEntries(
@@ -611,6 +620,13 @@ export async function startMetaImitation(options: ImitationOptions): Promise<Met
 						status: behaviour.status,
 						body: behaviour.body,
 						headers: { 'content-type': behaviour.contentType ?? 'text/html; charset=utf-8', ...behaviour.headers },
+						outcome: 'rawError',
+					});
+				case 'echoingProxyError':
+					return send({
+						status: behaviour.status,
+						body: `<html><body><h1>Bad Gateway</h1><pre>Authorization: ${req.headers.authorization ?? ''}</pre></body></html>`,
+						headers: { 'content-type': 'text/html; charset=utf-8' },
 						outcome: 'rawError',
 					});
 				case 'slow':

@@ -111,6 +111,32 @@ describe('sending against the Meta imitation', () => {
 		assert.equal(meta.requests.filter((r) => r.delivered).length, 2, 'opted in: delivered twice');
 	});
 
+	it('without Continue On Fail, a run cancelled while an item waits for its rate slot stops before sending it, and says not every message was sent', async () => {
+		const abort = new AbortController();
+		// One message every two seconds: the second item waits for its slot.
+		const running = send(3, { concurrency: 1, messagesPerSecond: 0.5 }, { signal: abort.signal });
+		// Cancelled once the first answer is in, while the second item waits for its slot.
+		while (!meta.requests[0]?.status) await new Promise((resolve) => setImmediate(resolve));
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		abort.abort();
+		const result = await running;
+		assert.equal(result.output, undefined);
+		assert.equal(result.error?.message, 'The execution was cancelled before every message was sent');
+		assert.equal(meta.requests.length, 1, 'nothing went after the cancellation');
+	});
+
+	it('sends as many at once as Concurrent Requests allows, no more', async () => {
+		// Each answer comes 300 ms after its call arrives: four sent at once are in flight together.
+		for (let i = 0; i < 4; i++) meta.script(recipient(i), [{ kind: 'slow', delayMs: 300 }]);
+		await send(4, { concurrency: 4, messagesPerSecond: 0 });
+		assert.equal(meta.requests.length, 4);
+		assert.equal(Math.max(...meta.requests.map((r) => r.inFlightOnArrival)), 4, 'all four were in flight together');
+		meta.reset();
+		for (let i = 0; i < 3; i++) meta.script(recipient(i), [{ kind: 'slow', delayMs: 50 }]);
+		await send(3, { concurrency: 1, messagesPerSecond: 0 });
+		assert.deepEqual(meta.requests.map((r) => r.inFlightOnArrival), [1, 1, 1], 'one at a time');
+	});
+
 	it('a cancelled run gives every item its output: the unsent ones say they were not sent', async () => {
 		for (let i = 0; i < 6; i++) meta.script(recipient(i), [{ kind: 'slow', delayMs: 400 }]);
 		const abort = new AbortController();

@@ -101,6 +101,43 @@ describe('tokens that last, against the Meta imitation', () => {
 		assert.equal(credentials.accessToken, OLD);
 	});
 
+	it('without Continue On Fail, refreshes before a run that sends, and not for one an invalid item stops', async () => {
+		const stopped: Record<string, string> = credentialsFor(meta.url, { accessToken: OLD, apiVersion: 'v26.0' });
+		const refused = await runNode({ items: [{}, {}], params: { operation: 'sendMessage', userId: (i: number) => [USER_A, '@shop'][i], messageText: 'Hi', options: {} }, credentials: stopped });
+		assert.ok(refused.error);
+		assert.equal(meta.requests.length, 0, 'no refresh, nothing sent');
+		assert.equal(stopped.accessToken, OLD);
+
+		const sending: Record<string, string> = credentialsFor(meta.url, { accessToken: OLD, apiVersion: 'v26.0' });
+		const sent = await runNode({ items: [{}], params: { operation: 'sendMessage', userId: USER_A, messageText: 'Hi', options: {} }, credentials: sending });
+		assert.equal(jsonOf(sent)[0].success, true);
+		// The refresh, n8n's check of the new token (the credential test's call), the send.
+		assert.deepEqual(meta.requests.map((r) => [r.call, r.tokenGeneration]), [['refresh', 0], ['me', 1], ['text', 1]]);
+	});
+
+	it('never quotes an error page that echoes the renewed token back', async () => {
+		const credentials: Record<string, string> = credentialsFor(meta.url, { accessToken: OLD, apiVersion: 'v26.0' });
+		// A proxy in front of Meta fails and echoes the request's Authorization header.
+		meta.script(USER_A, [{ kind: 'echoingProxyError', status: 403 }]);
+		const result = await send(credentials);
+		const [item] = jsonOf(result);
+		assert.equal(item.success, false);
+		assert.equal(meta.tokens.refreshes, 1);
+		assert.notEqual(credentials.accessToken, OLD);
+		assert.equal(item.error, 'API Error: Meta answered HTTP 403 with an HTML page (131 bytes) instead of a Graph API error', 'the page is not quoted');
+		assertNoToken(credentials, result.output, result.hints);
+	});
+
+	it('warns about a token that expires within 7 days in a run that sends nothing', async () => {
+		const credentials: Record<string, string> = { ...credentialsFor(meta.url, { accessToken: STUCK, apiVersion: 'v26.0' }), ...checkedTokenFields(STUCK, 5) };
+		const result = await runNode({ items: [{}], params: { operation: 'sendMessage', userId: '@shop', messageText: 'Hi', options: {} }, credentials, continueOnFail: true });
+		const [item] = jsonOf(result);
+		assert.equal(item.success, false);
+		assert.match(String(item.tokenWarning), /^The Instagram access token expires on /);
+		assert.deepEqual(result.hints.map((h) => h.message), [item.tokenWarning]);
+		assert.deepEqual(meta.requests, [], 'no refresh for a run that sends nothing');
+	});
+
 	it('says in every item and beside them when a token that cannot be refreshed expires within 7 days', async () => {
 		const credentials: Record<string, string> = { ...credentialsFor(meta.url, { accessToken: STUCK, apiVersion: 'v26.0' }), ...checkedTokenFields(STUCK, 5) };
 		const result = await send(credentials, [USER_A, USER_B]);

@@ -101,6 +101,26 @@ describe("the wrapper's n8n glue against the Meta imitation", () => {
 			assert.equal(meta.requests.length, 0);
 		});
 
+		it('claims no key for an item the run was cancelled before sending, so the re-run sends it', async () => {
+			const abort = new AbortController();
+			const people = [USER_A, USER_B];
+			const params = { operation: 'sendMessage', userId: (i: number) => people[i], messageText: 'hi', options: { sentKey: '={{ $json.key }}', concurrency: 1, messagesPerSecond: 0.5 } };
+			const items = people.map((person) => ({ key: `k:${person}` }));
+			const running = runNode({ items, params, credentials: credentialsFor(meta.url), continueOnFail: true, signal: abort.signal });
+			// Cancelled once the first answer is in, while the second item waits for its slot.
+			while (!meta.requests[0]?.status) await new Promise((resolve) => setImmediate(resolve));
+			await new Promise((resolve) => setTimeout(resolve, 300));
+			abort.abort();
+			const first = jsonOf(await running);
+			assert.deepEqual(first.map((item) => item.success), [true, false]);
+			assert.equal(first[1].error, 'Not sent: the execution stopped before this message was sent');
+			assert.deepEqual(recorded(), [storedEntry(`k:${USER_A}`)]);
+			meta.reset();
+			const again = jsonOf(await run({ ...params, options: { sentKey: '={{ $json.key }}' } }, { items }));
+			assert.deepEqual(again.map((item) => [item.skipped ?? false, item.success]), [[true, true], [false, true]]);
+			assert.deepEqual(meta.requests.map((r) => r.recipientId), [USER_B]);
+		});
+
 		it('records the keys of items sent at once one at a time, so none is lost to another rewrite of the record', async () => {
 			// n8n reads and rewrites the whole record for each call, without a lock.
 			const many = Array.from({ length: 12 }, (_, i) => `1784140000000${String(i).padStart(4, '0')}`);
@@ -111,6 +131,24 @@ describe("the wrapper's n8n glue against the Meta imitation", () => {
 			assert.ok(result.every((item) => item.success === true));
 			assert.equal(store.length, 1);
 			assert.deepEqual([...(store[0].value.data as string[])].sort(), many.map((person) => storedEntry(`k:${person}`)).sort());
+		});
+	});
+
+	describe('Skip If Sent Before with requests shared between items', () => {
+		it("checks an item's key just before its own message, so a skipped item fails no shared request", async () => {
+			const bytes = randomBytes(1000);
+			const sendTo = (people: string[]) =>
+				run(
+					{ operation: 'sendMedia', userId: (i: number) => people[i], mediaSource: 'binary', binaryPropertyName: 'data', options: { sentKey: '={{ $json.key }}', concurrency: 2 } },
+					{ items: people.map((person) => ({ key: `flyer:${person}` })), binary: people.map(() => file(bytes, 'image/png', 'flyer.png')) },
+				).then(jsonOf);
+			assert.equal((await sendTo([USER_A]))[0].success, true);
+			meta.reset();
+			// USER_A's item is skipped; USER_B's shares the Page read and the upload with it.
+			const items = await sendTo([USER_A, USER_B]);
+			assert.deepEqual(items.map((item) => [item.userId, item.success, item.skipped ?? false]), [[USER_A, true, true], [USER_B, true, false]]);
+			assert.deepEqual(calls(), ['me', 'upload', 'media']);
+			assert.equal(meta.requests[2].recipientId, USER_B);
 		});
 	});
 
@@ -220,6 +258,13 @@ describe("the wrapper's n8n glue against the Meta imitation", () => {
 			// Meta's code alone when it gives no subcode.
 			meta.script(USER_B, [{ kind: 'graphError', status: 403, code: 10, message: '(#10) Application does not have permission for this action' }]);
 			assert.equal((await run({ operation: 'sendMessage', userId: USER_B, messageText: 'hi' })).error?.httpCode, '10');
+		});
+
+		it('raises the first invalid item, by its place in the input', async () => {
+			const { error } = await run({ operation: 'sendMessage', userId: (i: number) => [USER_A, 'first-bad', 'second-bad'][i], messageText: 'hi' }, { items: [{}, {}, {}] });
+			assert.ok(error);
+			assert.equal(error.context?.itemIndex, 1);
+			assert.equal(meta.requests.length, 0);
 		});
 
 		it('raises an invalid item as a warning, and a request that got no response as an error, each with its item and hint', async () => {

@@ -2,6 +2,7 @@ import type { ICredentialsDecrypted, IDataObject, IExecuteFunctions } from 'n8n-
 
 import type { CoreSession } from '../../../bridge/session';
 import type { ErrorReport, RateCap, RateClass, RequestPlan, Step } from '../../../bridge/types';
+import type { Performed } from './perform';
 import { perform } from './perform';
 import type { Clock, Slot } from './rateLimiter';
 import { acquireAll, RateLimiter, systemClock } from './rateLimiter';
@@ -149,6 +150,11 @@ export async function runAll(
 			let skipped = false;
 			const performed = await shared.perform(key, async () => {
 				const slot = await limiters.acquire(current.rateClass);
+				// Cancelled while it waited for its slot: it never goes (and claims no key).
+				if (cancelSignal?.aborted) {
+					slot.answered();
+					return CANCELLED_BEFORE_SENDING;
+				}
 				if (key === undefined && toClaim) {
 					const go = await toClaim();
 					toClaim = undefined;
@@ -163,6 +169,7 @@ export async function runAll(
 				return answer;
 			});
 			if (skipped) return 'skipped';
+			if (performed === CANCELLED_BEFORE_SENDING) return undefined;
 			const verdict = session.settle({ index, attempt, step, ...performed, nowMs: clock.now(), random: Math.random() });
 			limiters.reportUsage(verdict.usagePercent);
 			switch (verdict.outcome) {
@@ -201,6 +208,9 @@ export async function runAll(
 	await Promise.all(Array.from({ length: workers }, async () => await worker()));
 	return results;
 }
+
+/** What a request the execution's cancellation stopped before it went is performed as (never settled). */
+const CANCELLED_BEFORE_SENDING: Performed = { failure: { code: 'CANCELLED', message: 'the execution was cancelled before the request was sent' } };
 
 /** A shareable request's identity; a file that cannot be read is not shared (the upload reports it). */
 async function sharedKey(ctx: IExecuteFunctions, index: number, request: RequestPlan): Promise<string | undefined> {
