@@ -145,7 +145,7 @@ pub struct Plan {
     /// Set when nothing can be sent (environment, credential, operation).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_error: Option<ErrorReport>,
-    /// Each refused item and its error; every other item has a request.
+    /// Each refused item and its error, in input order; every other item has a request.
     pub refused: Vec<Refusal>,
     pub item_count: u32,
     /// Meta's limit per rate class for the credential's login type (none after a set-up error).

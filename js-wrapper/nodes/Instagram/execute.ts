@@ -54,7 +54,8 @@ export async function executeNode(ctx: IExecuteFunctions): Promise<INodeExecutio
 		const results = new Map<number, ItemResult>();
 		for (const { index, error } of plan.refused) results.set(index, { outputs: [], error });
 		if (!continueOnFail && plan.refused.length > 0) {
-			const first = plan.refused.reduce((a, b) => (b.index < a.index ? b : a));
+			// The core lists refused items in input order.
+			const [first] = plan.refused;
 			throw toNodeError(ctx, first.error, first.index);
 		}
 		// A tool call to someone outside the conversation, or one already made in this run,
