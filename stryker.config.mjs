@@ -21,6 +21,7 @@ const config = {
 			".tmp/build/tests/node/operations.test.js",
 			".tmp/build/tests/node/tool.test.js",
 			".tmp/build/tests/node/trigger.test.js",
+			".tmp/build/tests/node/triggerWebhook.test.js",
 			".tmp/build/tests/node/sendMessage.test.js",
 			".tmp/build/tests/node/sendApi.test.js",
 			".tmp/build/tests/node/sending.test.js"

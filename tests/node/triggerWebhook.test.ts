@@ -1,0 +1,224 @@
+// The Instagram Trigger's n8n glue, run as n8n's webhook server runs it (a real express
+// app on loopback, n8n-core's WebhookContext and HookContext): Meta's handshake, deliveries
+// signed here with node:crypto (not by the core) and forged ones, what Meta gets back,
+// which deliveries start the workflow and with which items, the deduplication window kept
+// in the workflow's static data, and auto-subscription against the Meta imitation.
+import assert from 'node:assert/strict';
+import { createHmac, randomBytes } from 'node:crypto';
+import { after, afterEach, before, describe, it } from 'node:test';
+
+import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
+
+import type { MetaImitation } from '../../sandbox/metaImitation';
+import { startMetaImitation } from '../../sandbox/metaImitation';
+import { ACCESS_TOKEN, APP_SECRET, credentialsFor } from '../support/fixtures';
+import type { TriggerServer } from '../support/triggerHarness';
+import { startTrigger } from '../support/triggerHarness';
+
+const VERIFY_TOKEN = `verify-${randomBytes(8).toString('hex')}`;
+const WEBHOOK_SECRET = `webhook-secret-${randomBytes(8).toString('hex')}`;
+const APP_ID = '1234567890123';
+const ACCOUNT = '17841400000000999';
+const person = (i: number) => `1784150${String(i).padStart(10, '0')}`;
+
+const sign = (body: string, secret = APP_SECRET) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+
+function delivery(events: Array<{ sender: string; mid: string; text?: string; echo?: boolean }>): string {
+	return JSON.stringify({
+		object: 'instagram',
+		entry: [
+			{
+				id: ACCOUNT,
+				time: Date.now(),
+				messaging: events.map((event, index) => ({
+					sender: { id: event.echo ? ACCOUNT : event.sender },
+					recipient: { id: event.echo ? event.sender : ACCOUNT },
+					timestamp: Date.now() + index,
+					message: { mid: event.mid, text: event.text ?? 'hi', ...(event.echo ? { is_echo: true } : {}) },
+				})),
+			},
+		],
+	});
+}
+
+function commentDelivery(commentId: string): string {
+	return JSON.stringify({
+		object: 'instagram',
+		entry: [{ id: ACCOUNT, time: Date.now(), changes: [{ field: 'comments', value: { id: commentId, text: 'nice', from: { id: person(90), username: 'fan' }, media: { id: '1799' } } }] }],
+	});
+}
+
+let meta: MetaImitation;
+let trigger: TriggerServer | undefined;
+
+async function start(params: IDataObject = {}, credentials: ICredentialDataDecryptedObject | null = { ...credentialsFor(meta.url), webhookSecret: WEBHOOK_SECRET, appId: APP_ID }) {
+	trigger = await startTrigger({ params: { events: ['message'], verifyToken: VERIFY_TOKEN, options: {}, ...params }, credentials });
+	return trigger;
+}
+
+async function post(body: string, headers: Record<string, string> = { 'x-hub-signature-256': sign(body) }) {
+	const response = await fetch(trigger!.url, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+	return { status: response.status, text: await response.text(), type: response.headers.get('content-type') };
+}
+
+describe('the Instagram Trigger in n8n-core, behind a real HTTP server', () => {
+	before(async () => {
+		meta = await startMetaImitation({ apps: [{ accessToken: ACCESS_TOKEN, appSecret: APP_SECRET, appId: APP_ID }] });
+	});
+	after(async () => meta.close());
+	afterEach(async () => {
+		await trigger?.close();
+		trigger = undefined;
+		meta.reset();
+	});
+
+	it("answers Meta's handshake with the challenge, as plain text, for the right Verify Token only", async () => {
+		const { url, runs } = await start();
+		const handshake = async (token: string, extra = '') => {
+			const response = await fetch(`${url}?hub.mode=subscribe&hub.verify_token=${encodeURIComponent(token)}&hub.challenge=1158201444${extra}`);
+			return { status: response.status, text: await response.text(), type: response.headers.get('content-type') };
+		};
+		const good = await handshake(VERIFY_TOKEN);
+		assert.deepEqual([good.status, good.text], [200, '1158201444']);
+		assert.match(String(good.type), /^text\/plain/);
+		assert.equal((await handshake(`${VERIFY_TOKEN}x`)).status, 403);
+		// A parameter given twice arrives as a list: it matches nothing.
+		assert.equal((await handshake(VERIFY_TOKEN, `&hub.verify_token=${VERIFY_TOKEN}`)).status, 403);
+		assert.deepEqual(runs, [], 'a handshake starts nothing');
+	});
+
+	it('starts the workflow with one item per event of a signed delivery, and answers Meta EVENT_RECEIVED', async () => {
+		const { runs, logs } = await start();
+		const body = delivery([
+			{ sender: person(1), mid: 'mid.one', text: 'hello' },
+			{ sender: person(2), mid: 'mid.two', text: 'there' },
+		]);
+		assert.deepEqual(await post(body), { status: 200, text: 'EVENT_RECEIVED', type: 'text/plain; charset=utf-8' });
+		assert.equal(runs.length, 1);
+		assert.deepEqual(
+			runs[0].map((item) => [item.eventType, item.userId, item.messageId, item.text, item.raw]),
+			[
+				['message', person(1), 'mid.one', 'hello', undefined],
+				['message', person(2), 'mid.two', 'there', undefined],
+			],
+		);
+		assert.ok(logs.some((line) => line.level === 'debug' && line.message === "Instagram Trigger: the signature matched the credential's appSecret"));
+	});
+
+	it("accepts the Webhook Secret's signature too, and says which secret matched", async () => {
+		const { runs, logs } = await start();
+		const body = delivery([{ sender: person(3), mid: 'mid.webhook-secret' }]);
+		assert.equal((await post(body, { 'x-hub-signature-256': sign(body, WEBHOOK_SECRET) })).status, 200);
+		assert.equal(runs.length, 1);
+		assert.ok(logs.some((line) => line.message === "Instagram Trigger: the signature matched the credential's webhookSecret"));
+	});
+
+	it('refuses forged, missing, tampered and doubled signatures with 401 or 403, starts nothing, and logs no signature or body', async () => {
+		const { runs, logs } = await start();
+		const marker = `body-${randomBytes(6).toString('hex')}`;
+		const body = delivery([{ sender: person(4), mid: 'mid.forged', text: `forged ${marker}` }]);
+		const cases: Array<[Record<string, string>, string, number]> = [
+			[{ 'x-hub-signature-256': sign(body, 'not-the-app-secret') }, body, 403],
+			[{}, body, 401],
+			[{ 'x-hub-signature-256': sign(body) }, body.replace('forged', 'forgeD'), 403],
+			[{ 'x-hub-signature-256': sign(body).replace('sha256=', 'sha1=') }, body, 401],
+			[{ 'x-hub-signature-256': sign(body).slice(0, -1) }, body, 401],
+		];
+		for (const [headers, sent, status] of cases) assert.equal((await post(sent, headers)).status, status, JSON.stringify(headers));
+		// The header twice (a forged one beside the right one) is not a signature Meta sends.
+		const doubled = await fetch(trigger!.url, {
+			method: 'POST',
+			body,
+			headers: [
+				['content-type', 'application/json'],
+				['x-hub-signature-256', sign(body)],
+				['x-hub-signature-256', sign(body, 'not-the-app-secret')],
+			],
+		});
+		assert.equal(doubled.status, 401);
+		assert.deepEqual(runs, []);
+		const logged = JSON.stringify(logs);
+		assert.ok(logs.filter((line) => line.level === 'warn').length >= cases.length, logged);
+		assert.ok(!logged.includes(marker) && !logged.includes(sign(body).slice(7)) && !logged.includes(APP_SECRET), logged);
+	});
+
+	it('refuses every delivery when the trigger has no credential, and starts nothing', async () => {
+		const { runs } = await start({}, null);
+		const body = delivery([{ sender: person(5), mid: 'mid.no-credential' }]);
+		assert.notEqual((await post(body)).status, 200);
+		assert.deepEqual(runs, []);
+	});
+
+	it('starts the workflow once for a delivery Meta repeats, within the window kept in static data', async () => {
+		const { runs } = await start();
+		const body = delivery([{ sender: person(6), mid: 'mid.repeated' }]);
+		assert.equal((await post(body)).status, 200);
+		assert.equal((await post(body)).status, 200, 'Meta gets 200 again');
+		const mixed = delivery([
+			{ sender: person(6), mid: 'mid.repeated' },
+			{ sender: person(7), mid: 'mid.new' },
+		]);
+		assert.equal((await post(mixed)).status, 200);
+		assert.deepEqual(runs.map((items) => items.map((item) => item.messageId)), [['mid.repeated'], ['mid.new']]);
+	});
+
+	it('starts the workflow for every repeat when the window is 0 hours, and carries the raw event when asked', async () => {
+		const { runs } = await start({ options: { deduplicationWindow: 0, includeRawEvent: true } });
+		const body = delivery([{ sender: person(8), mid: 'mid.again' }]);
+		await post(body);
+		await post(body);
+		assert.equal(runs.length, 2);
+		assert.deepEqual((runs[0][0].raw as IDataObject).message, { mid: 'mid.again', text: 'hi' });
+	});
+
+	it('starts nothing for events not chosen (an echo, a comment when only messages are), but answers 200', async () => {
+		const { runs } = await start();
+		assert.equal((await post(delivery([{ sender: person(9), mid: 'mid.echo', echo: true }]))).status, 200);
+		assert.equal((await post(commentDelivery('18000000000000001'))).status, 200);
+		assert.deepEqual(runs, []);
+		await trigger!.close();
+		const comments = await start({ events: ['comment'] });
+		assert.equal((await post(commentDelivery('18000000000000002'))).status, 200);
+		assert.deepEqual(comments.runs.map((items) => items.map((item) => [item.eventType, item.commentId])), [[['comment', '18000000000000002']]]);
+	});
+
+	describe('activation', () => {
+		it('refuses to activate without a secret to check signatures, or without a Verify Token', async () => {
+			const noSecret = await start({}, { ...credentialsFor(meta.url), appSecret: '', webhookSecret: '  ' });
+			await assert.rejects(noSecret.activate(), /Instagram Trigger needs a secret to check Meta's signatures/);
+			await noSecret.close();
+			const noToken = await start({ verifyToken: '' });
+			await assert.rejects(noToken.activate(), /Instagram Trigger needs a Verify Token/);
+			assert.equal(meta.requests.length, 0);
+		});
+
+		it('activates without calling Meta when Auto-Subscribe is off, and deactivates without a record', async () => {
+			const { activate, deactivate, logs } = await start();
+			assert.equal(await activate(), true);
+			assert.equal(await deactivate(), true);
+			assert.equal(meta.requests.length, 0);
+			assert.deepEqual(logs.filter((line) => line.level === 'warn'), []);
+		});
+
+		it('subscribes the app and the account on activation with the chosen fields, and removes only that on deactivation', async () => {
+			const { url, activate, deactivate } = await start({ events: ['message', 'comment'], options: { autoSubscribe: true } });
+			assert.equal(await activate(), true);
+			const app = meta.subscriptions.apps.get(APP_ID)?.get('instagram');
+			assert.equal(app?.callbackUrl, url);
+			assert.deepEqual([...(app?.fields ?? [])].sort(), ['comments', 'messages']);
+			assert.deepEqual(meta.subscriptions.handshakes.map((h) => [h.callbackUrl, h.status, h.echoed]), [[url, 200, true]], "Meta's check of the callback reached the trigger");
+			assert.ok(meta.requests.every((r) => !r.tokenInUrl), 'no token in any URL');
+			assert.equal(await deactivate(), true);
+			assert.equal(meta.subscriptions.apps.get(APP_ID)?.get('instagram'), undefined);
+			// A second deactivation has no record left: nothing to remove.
+			const calls = meta.requests.length;
+			assert.equal(await deactivate(), true);
+			assert.equal(meta.requests.length, calls);
+		});
+
+		it('fails activation with what Meta answered when subscribing is refused', async () => {
+			const { activate } = await start({ options: { autoSubscribe: true } }, { ...credentialsFor(meta.url), appId: '999' });
+			await assert.rejects(activate(), /^NodeOperationError: Instagram Trigger could not subscribe: |Instagram Trigger could not subscribe: /);
+		});
+	});
+});
