@@ -324,6 +324,24 @@ describe('one limit per Instagram account in an n8n process', () => {
 		assert.ok(paced[49] <= 50 * SPACING_MS, `the paced execution starts with a full window (${paced[49]} ms)`);
 	});
 
+	it("holds an execution that starts later to the calls the account's earlier one already made", async () => {
+		const clock = new FakeClock();
+		const account = 'digest-account-later-start';
+		await classTimes(clock, new Limiters(100, caps, clock, account), 'conversations', 2, 2);
+		const start = clock.now();
+		const later = (await classTimes(clock, new Limiters(100, caps, clock, account), 'conversations', 1, 1)).map((t) => t - start);
+		assert.ok(later[0] >= 1000 - 2 * SPACING_MS, `Meta's 2 calls a second count the first execution's (${later[0]} ms)`);
+	});
+
+	it("lets an unlimited execution's reads (no class limit) go at once, though another on the account keeps a limit", async () => {
+		const clock = new FakeClock();
+		const account = 'digest-account-unlimited-reads';
+		await classTimes(clock, new Limiters(100, caps, clock, account), 'read', 100, 25);
+		const start = clock.now();
+		const reads = (await classTimes(clock, new Limiters(0, caps, clock, account), 'read', 50, 25)).map((t) => t - start);
+		assert.ok(reads[49] <= 50 * SPACING_MS, `nothing spaces them (${reads[49]} ms)`);
+	});
+
 	it('gives executions of different accounts a limit each', async () => {
 		const clock = new FakeClock();
 		const times = await twoExecutions(clock, new Limiters(100, caps, clock, 'digest-account-a'), new Limiters(100, caps, clock, 'digest-account-b'), 200);
