@@ -67,6 +67,7 @@ describe('the Instagram Trigger in n8n-core, behind a real HTTP server', () => {
 	});
 	after(async () => meta.close());
 	afterEach(async () => {
+		assert.equal(trigger?.leftToN8n ?? 0, 0, 'the trigger answered every request itself');
 		await trigger?.close();
 		trigger = undefined;
 		meta.reset();
@@ -182,6 +183,18 @@ describe('the Instagram Trigger in n8n-core, behind a real HTTP server', () => {
 		assert.deepEqual(comments.runs.map((items) => items.map((item) => [item.eventType, item.commentId])), [[['comment', '18000000000000002']]]);
 	});
 
+	it("trims the credential's secrets as n8n stores them pasted, and logs why a delivery started nothing", async () => {
+		const { runs, logs } = await start({}, { ...credentialsFor(meta.url), appSecret: `  ${APP_SECRET}\n`, webhookSecret: '' });
+		const body = delivery([{ sender: person(11), mid: 'mid.trimmed' }]);
+		assert.equal((await post(body)).status, 200);
+		assert.equal(runs.length, 1);
+		assert.equal((await post(delivery([{ sender: person(11), mid: 'mid.echoed', echo: true }]))).status, 200);
+		assert.equal(runs.length, 1);
+		assert.ok(logs.some((line) => line.level === 'info' && line.message.startsWith('Instagram Trigger started nothing: ')), JSON.stringify(logs));
+		assert.equal((await post(body, {})).status, 401);
+		assert.ok(logs.some((line) => line.level === 'warn' && /^Instagram Trigger refused a POST with 401: \S/.test(line.message)), JSON.stringify(logs));
+	});
+
 	describe('activation', () => {
 		it('refuses to activate without a secret to check signatures, or without a Verify Token', async () => {
 			const noSecret = await start({}, { ...credentialsFor(meta.url), appSecret: '', webhookSecret: '  ' });
@@ -214,6 +227,28 @@ describe('the Instagram Trigger in n8n-core, behind a real HTTP server', () => {
 			const calls = meta.requests.length;
 			assert.equal(await deactivate(), true);
 			assert.equal(meta.requests.length, calls);
+		});
+
+		it('warns when it has no record of what activation subscribed, and when Meta refuses the removal', async () => {
+			const unknown = await start({ options: { autoSubscribe: true } });
+			assert.equal(await unknown.deactivate(), true);
+			assert.deepEqual(unknown.logs.map((line) => [line.level, line.message]), [['warn', 'Instagram Trigger: no record of what activation subscribed, so nothing was unsubscribed']]);
+			assert.equal(meta.requests.length, 0);
+			await unknown.close();
+
+			const subscribed = await start({ options: { autoSubscribe: true } }, { ...credentialsFor(meta.url), appId: APP_ID, appSecret: APP_SECRET });
+			assert.equal(await subscribed.activate(), true);
+			// Meta stops answering before the workflow is deactivated.
+			await meta.close();
+			assert.equal(await subscribed.deactivate(), false, 'n8n is told the removal failed');
+			assert.ok(subscribed.logs.some((line) => line.level === 'warn' && line.message.startsWith('Instagram Trigger: ')), JSON.stringify(subscribed.logs));
+			meta = await startMetaImitation({ apps: [{ accessToken: ACCESS_TOKEN, appSecret: APP_SECRET, appId: APP_ID }] });
+		});
+
+		it('fails activation naming the network error when Meta cannot be reached', async () => {
+			const { activate } = await start({ options: { autoSubscribe: true } }, { ...credentialsFor('http://127.0.0.1:9'), appId: APP_ID });
+			// n8n shows its own words for a refused connection; the trigger's are the error's cause.
+			await assert.rejects(activate(), (error: Error & { cause?: Error }) => /^Instagram Trigger could not subscribe: .*ECONNREFUSED/.test(error.cause?.message ?? error.message));
 		});
 
 		it('fails activation with what Meta answered when subscribing is refused', async () => {

@@ -25,6 +25,8 @@ export interface TriggerServer {
 	url: string;
 	/** The items of each workflow execution the trigger started. */
 	runs: IDataObject[][];
+	/** Requests after which the trigger left the answer to n8n (it must always answer Meta itself). */
+	leftToN8n: number;
 	logs: LogLine[];
 	/** Runs the activation hooks (`checkExists`, then `create`) as n8n does on activation. */
 	activate(): Promise<boolean>;
@@ -106,13 +108,14 @@ export async function startTrigger(options: TriggerOptions): Promise<TriggerServ
 		const webhookData = { webhookDescription: description(name), httpMethod: req.method, node: node.name, workflowId: workflow.id, path: 'webhook', isTest: false };
 		const context = withLogger(new WebhookContext(workflow, workflow.getNode(node.name), additionalData({ httpRequest: req, httpResponse: res as IDataObject }), 'webhook', webhookData, [], null));
 		const response = (await trigger.webhook!.call(context)) as IWebhookResponseData;
+		if (response.noWebhookResponse !== true) server.leftToN8n++;
 		const started = response.workflowData?.[0] as INodeExecutionData[] | undefined;
 		if (started) runs.push(started.map((item) => item.json));
 	});
-	const server: Server = await new Promise((resolve) => {
+	const http: Server = await new Promise((resolve) => {
 		const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
 	});
-	url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook/hook-under-test/webhook`;
+	url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/webhook/hook-under-test/webhook`;
 
 	const hook = async (method: 'checkExists' | 'create' | 'delete', activation: string): Promise<boolean> => {
 		const webhookData = { webhookDescription: description('default'), httpMethod: 'POST', node: node.name, workflowId: workflow.id, path: 'webhook', isTest: false, webhookId: node.webhookId };
@@ -120,10 +123,11 @@ export async function startTrigger(options: TriggerOptions): Promise<TriggerServ
 		return await (trigger.webhookMethods!.default as Record<string, (this: unknown) => Promise<boolean>>)[method].call(context);
 	};
 
-	return {
+	const server = {
 		url,
 		runs,
 		logs,
+		leftToN8n: 0,
 		async activate() {
 			if (await hook('checkExists', 'activate')) return true;
 			return await hook('create', 'activate');
@@ -132,7 +136,8 @@ export async function startTrigger(options: TriggerOptions): Promise<TriggerServ
 			return await hook('delete', 'activate');
 		},
 		async close() {
-			await new Promise<void>((resolve) => server.close(() => resolve()));
+			await new Promise<void>((resolve) => http.close(() => resolve()));
 		},
 	};
+	return server;
 }
