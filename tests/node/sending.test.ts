@@ -113,8 +113,8 @@ describe('sending against the Meta imitation', () => {
 
 	it('without Continue On Fail, a run cancelled while an item waits for its rate slot stops before sending it, and says not every message was sent', async () => {
 		const abort = new AbortController();
-		// One message every two seconds: the second item waits for its slot.
-		const running = send(3, { concurrency: 1, messagesPerSecond: 0.5 }, { signal: abort.signal });
+		// One message every two seconds: the second (last) item waits for its slot.
+		const running = send(2, { concurrency: 1, messagesPerSecond: 0.5 }, { signal: abort.signal });
 		// Cancelled once the first answer is in, while the second item waits for its slot.
 		while (!meta.requests[0]?.status) await new Promise((resolve) => setImmediate(resolve));
 		await new Promise((resolve) => setTimeout(resolve, 300));

@@ -121,6 +121,38 @@ describe("the wrapper's n8n glue against the Meta imitation", () => {
 			assert.deepEqual(meta.requests.map((r) => r.recipientId), [USER_B]);
 		});
 
+		it('sends every item whose key is empty, and records nothing for them', async () => {
+			const result = await run(
+				{ operation: 'sendMessage', userId: (i: number) => campaign[i], messageText: 'hi', options: { sentKey: '={{ $json.key }}', concurrency: 1 } },
+				{ items: [{ key: '' }, { key: '' }, { key: 'only-this' }] },
+			).then(jsonOf);
+			assert.deepEqual(result.map((item) => [item.success, item.skipped ?? false]), [[true, false], [true, false], [true, false]]);
+			assert.equal(meta.requests.length, 3);
+			assert.deepEqual(recorded(), [storedEntry('only-this')]);
+		});
+
+		it("never forgets a key an earlier run recorded when this run is cancelled before the item's turn", async () => {
+			const first = await run({ operation: 'sendMessage', userId: USER_A, messageText: 'hi', options: { sentKey: '={{ $json.key }}' } }, { items: [{ key: `k:${USER_A}` }] }).then(jsonOf);
+			assert.equal(first[0].success, true);
+			meta.reset();
+			// USER_B first, then USER_A (recorded already), one message every two seconds: the run
+			// is cancelled while USER_A's item waits for its slot.
+			const abort = new AbortController();
+			const people = [USER_B, USER_A];
+			const running = runNode({
+				items: people.map((person) => ({ key: `k:${person}` })),
+				params: { operation: 'sendMessage', userId: (i: number) => people[i], messageText: 'hi', options: { sentKey: '={{ $json.key }}', concurrency: 1, messagesPerSecond: 0.5 } },
+				credentials: credentialsFor(meta.url),
+				continueOnFail: true,
+				signal: abort.signal,
+			});
+			while (!meta.requests[0]?.status) await new Promise((resolve) => setImmediate(resolve));
+			await new Promise((resolve) => setTimeout(resolve, 300));
+			abort.abort();
+			jsonOf(await running);
+			assert.deepEqual(recorded(), [storedEntry(`k:${USER_A}`), storedEntry(`k:${USER_B}`)].sort());
+		});
+
 		it('records the keys of items sent at once one at a time, so none is lost to another rewrite of the record', async () => {
 			// n8n reads and rewrites the whole record for each call, without a lock.
 			const many = Array.from({ length: 12 }, (_, i) => `1784140000000${String(i).padStart(4, '0')}`);

@@ -153,7 +153,7 @@ export async function runAll(
 				// Cancelled while it waited for its slot: it never goes (and claims no key).
 				if (cancelSignal?.aborted) {
 					slot.answered();
-					return CANCELLED_BEFORE_SENDING;
+					return NOT_SENT;
 				}
 				if (key === undefined && toClaim) {
 					const go = await toClaim();
@@ -161,7 +161,7 @@ export async function runAll(
 					if (!go) {
 						skipped = true;
 						slot.answered();
-						return { failure: { code: 'SKIPPED', message: 'recorded as sent by an earlier run' } };
+						return NOT_SENT;
 					}
 				}
 				const answer = await perform(ctx, index, current, settings.timeout, credentials);
@@ -169,7 +169,7 @@ export async function runAll(
 				return answer;
 			});
 			if (skipped) return 'skipped';
-			if (performed === CANCELLED_BEFORE_SENDING) return undefined;
+			if (performed === NOT_SENT) return undefined;
 			const verdict = session.settle({ index, attempt, step, ...performed, nowMs: clock.now(), random: Math.random() });
 			limiters.reportUsage(verdict.usagePercent);
 			switch (verdict.outcome) {
@@ -209,8 +209,11 @@ export async function runAll(
 	return results;
 }
 
-/** What a request the execution's cancellation stopped before it went is performed as (never settled). */
-const CANCELLED_BEFORE_SENDING: Performed = { failure: { code: 'CANCELLED', message: 'the execution was cancelled before the request was sent' } };
+/**
+ * What a request that did not go is performed as: its item was skipped (Skip If Sent Before),
+ * or the execution was cancelled while it waited for its slot. Never settled by the core.
+ */
+const NOT_SENT: Performed = {};
 
 /** A shareable request's identity; a file that cannot be read is not shared (the upload reports it). */
 async function sharedKey(ctx: IExecuteFunctions, index: number, request: RequestPlan): Promise<string | undefined> {

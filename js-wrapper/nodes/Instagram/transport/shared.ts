@@ -33,7 +33,8 @@ export class SharedRequests {
 		if (!request.coalesce) return undefined;
 		const base = [request.method, request.url, request.query];
 		const body = request.body;
-		if (request.coalesce === 'request' || body?.kind !== 'multipart') return JSON.stringify([...base, body]);
+		// A multipart body by its parts, binary ones by their bytes; any other body as it is.
+		if (body?.kind !== 'multipart') return JSON.stringify([...base, body]);
 		const parts: unknown[] = [];
 		for (const part of body.parts) {
 			if (part.kind === 'text') {
