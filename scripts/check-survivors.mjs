@@ -74,7 +74,8 @@ function listed() {
 	const names = new Set();
 	for (const line of readFileSync(survivorsFile, 'utf8').split('\n')) {
 		const match = /^\|\s*`(.+?)`\s*\|/.exec(line);
-		if (match) names.add(match[1].replace(/\s+/g, ' '));
+		// A `|` inside a table cell is written `\|`.
+		if (match) names.add(match[1].replace(/\\\|/g, '|').replace(/\s+/g, ' '));
 	}
 	return names;
 }
