@@ -64,7 +64,8 @@ describe('npm start', () => {
 			assert.equal(setup.status, 200);
 			const headers = { cookie: (setup.headers.get('set-cookie') ?? '').split(';')[0], 'browser-id': 'start-test', 'content-type': 'application/json' };
 
-			// n8n can answer its REST API a moment before it has written the node types file.
+			// n8n can answer its REST API before it has written the node types file; on a machine
+			// without internet its start-up also waits for lookups of n8n's own servers to fail.
 			const types = await until(
 				'the node types',
 				async () => {
@@ -72,7 +73,7 @@ describe('npm start', () => {
 					const parsed: unknown = response.ok ? JSON.parse(await response.text()) : undefined;
 					return Array.isArray(parsed) ? (parsed as Array<{ name: string; displayName: string }>) : undefined;
 				},
-				60_000,
+				240_000,
 				child,
 			);
 			const instagram = types.find((t) => t.name === 'n8n-nodes-instagram-dm.instagram');
