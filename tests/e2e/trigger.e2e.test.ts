@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 
 import type { MetaImitation } from '../../sandbox/metaImitation';
 import { startMetaImitation } from '../../sandbox/metaImitation';
-import { ACCESS_TOKEN, APP_SECRET, META_UUID, secretsOf } from '../support/fixtures';
+import { ACCESS_TOKEN, APP_SECRET, META_UUID, messageDelivery, secretsOf } from '../support/fixtures';
 import type { N8nRuntime, RunningN8n } from './support/n8n';
 import { N8nInstance, ensureRuntime, freePort, packTarball, transcript } from './support/n8n';
 import { credential, genericNode, pastedReadmeWorkflow, workflow } from './support/workflows';
@@ -55,23 +55,7 @@ const sign = (body: string, secret = APP_SECRET) => {
 	return `sha256=${hex}`;
 };
 
-function delivery(events: Array<{ sender: string; mid: string; text?: string; echo?: boolean; timestamp?: number }>): string {
-	return JSON.stringify({
-		object: 'instagram',
-		entry: [
-			{
-				id: ACCOUNT,
-				time: Date.now(),
-				messaging: events.map((event, index) => ({
-					sender: { id: event.echo ? ACCOUNT : event.sender },
-					recipient: { id: event.echo ? event.sender : ACCOUNT },
-					timestamp: event.timestamp ?? Date.now() + index,
-					message: { mid: event.mid, text: event.text ?? 'hi', ...(event.echo ? { is_echo: true } : {}) },
-				})),
-			},
-		],
-	});
-}
+const delivery = (events: Parameters<typeof messageDelivery>[1]) => messageDelivery(ACCOUNT, events);
 
 /** The text replies the imitation got for `recipient`. */
 const repliesTo = (recipient: string) => meta.requests.filter((r) => r.call === 'text' && r.recipientId === recipient && r.status === 200);

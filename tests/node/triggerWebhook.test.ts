@@ -11,7 +11,7 @@ import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import type { MetaImitation } from '../../sandbox/metaImitation';
 import { startMetaImitation } from '../../sandbox/metaImitation';
-import { ACCESS_TOKEN, APP_SECRET, credentialsFor } from '../support/fixtures';
+import { ACCESS_TOKEN, APP_SECRET, credentialsFor, messageDelivery } from '../support/fixtures';
 import type { TriggerServer } from '../support/triggerHarness';
 import { startTrigger } from '../support/triggerHarness';
 
@@ -23,23 +23,7 @@ const person = (i: number) => `1784150${String(i).padStart(10, '0')}`;
 
 const sign = (body: string, secret = APP_SECRET) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 
-function delivery(events: Array<{ sender: string; mid: string; text?: string; echo?: boolean }>): string {
-	return JSON.stringify({
-		object: 'instagram',
-		entry: [
-			{
-				id: ACCOUNT,
-				time: Date.now(),
-				messaging: events.map((event, index) => ({
-					sender: { id: event.echo ? ACCOUNT : event.sender },
-					recipient: { id: event.echo ? event.sender : ACCOUNT },
-					timestamp: Date.now() + index,
-					message: { mid: event.mid, text: event.text ?? 'hi', ...(event.echo ? { is_echo: true } : {}) },
-				})),
-			},
-		],
-	});
-}
+const delivery = (events: Parameters<typeof messageDelivery>[1]) => messageDelivery(ACCOUNT, events);
 
 function commentDelivery(commentId: string): string {
 	return JSON.stringify({

@@ -44,3 +44,22 @@ export function checkedTokenFields(token: string, daysLeft = 50, now = Date.now(
 function tokenDigest(token: string): string {
 	return createHash('sha256').update(`instagram-token:${token}`).digest('hex').slice(0, 16);
 }
+
+/** A webhook delivery of direct messages to `account`, as Meta posts it (an echo: sent by the account). */
+export function messageDelivery(account: string, events: Array<{ sender: string; mid: string; text?: string; echo?: boolean; timestamp?: number }>): string {
+	return JSON.stringify({
+		object: 'instagram',
+		entry: [
+			{
+				id: account,
+				time: Date.now(),
+				messaging: events.map((event, index) => ({
+					sender: { id: event.echo ? account : event.sender },
+					recipient: { id: event.echo ? event.sender : account },
+					timestamp: event.timestamp ?? Date.now() + index,
+					message: { mid: event.mid, text: event.text ?? 'hi', ...(event.echo ? { is_echo: true } : {}) },
+				})),
+			},
+		],
+	});
+}
