@@ -11,6 +11,7 @@ const config = {
 	"testRunner": "tap",
 	"tap": {
 		"testFiles": [
+			".tmp/build/tests/node/descriptionSnapshot.test.js",
 			".tmp/build/tests/node/rateLimiter.test.js",
 			".tmp/build/tests/node/trapRecovery.test.js",
 			".tmp/build/tests/node/description.test.js",
