@@ -205,3 +205,49 @@ describe('Instagram node description', () => {
 		assert.deepEqual(operationParameters('noSuchOperation'), []);
 	});
 });
+
+describe('the AI tool variant of a property list (withToolVariant)', () => {
+	// The node's own list exercises only the shapes it has today; these are the shapes a new
+	// resource or field would bring.
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const { withToolVariant } = require(path.resolve('dist/js-wrapper/nodes/Instagram/tool/toolDescription.js')) as {
+		withToolVariant: (base: INodeProperties[]) => INodeProperties[];
+	};
+	const toolSide = (list: INodeProperties[], name: string) =>
+		list.find((p) => p.name === name && (p.displayOptions?.show?.['@tool'] as boolean[] | undefined)?.[0] === true);
+
+	it("an operation list whose default the tool does not offer defaults to the tool's first operation there", () => {
+		const operation: INodeProperties = {
+			displayName: 'Operation',
+			name: 'operation',
+			type: 'options',
+			noDataExpression: true,
+			options: [
+				{ name: 'Upload Attachment', value: 'uploadAttachment' },
+				{ name: 'Send Message', value: 'sendMessage' },
+			],
+			default: 'uploadAttachment',
+			displayOptions: { show: { resource: ['message'] } },
+		};
+		const tool = toolSide(withToolVariant([operation]), 'operation');
+		assert.deepEqual(optionValues(tool), ['sendMessage'], 'uploads are not offered to a model');
+		assert.equal(tool?.default, 'sendMessage');
+		// No operation of the list offered at all: an empty default rather than one the list lacks.
+		const none = toolSide(withToolVariant([{ ...operation, options: [{ name: 'Upload Attachment', value: 'uploadAttachment' }] }]), 'operation');
+		assert.deepEqual(optionValues(none), []);
+		assert.equal(none?.default, '');
+	});
+
+	it('a field a model fills gets its $fromAI default even when it is shown for every operation', () => {
+		const messageText: INodeProperties = { displayName: 'Message Text', name: 'messageText', type: 'string', default: '' };
+		const list = withToolVariant([messageText]);
+		assert.match(String(toolSide(list, 'messageText')?.default), /^=\{\{ \$fromAI\('messageText', /);
+		// Only the user ID of a conversation search is optional for a model; a text never is.
+		assert.doesNotMatch(String(toolSide(list, 'messageText')?.default), /, ''\) \}\}$/);
+		const onConversations = withToolVariant([{ ...messageText, displayOptions: { show: { operation: ['getConversations'] } } }]);
+		assert.match(String(toolSide(onConversations, 'messageText')?.default), /'string'\) \}\}$/);
+		// A user ID shown for every operation is required: only the conversation search's is optional.
+		const userId = withToolVariant([{ displayName: 'User ID', name: 'userId', type: 'string', default: '' }]);
+		assert.match(String(toolSide(userId, 'userId')?.default), /^=\{\{ \$fromAI\('userId', .*'string'\) \}\}$/);
+	});
+});
