@@ -265,7 +265,8 @@ describe('the Instagram tool, run by an agent', () => {
 	});
 
 	it('sends the same call once when one execution carries it twice, and answers each item with its own call', { timeout: 10_000 }, async () => {
-		// Three calls in one batch; the third repeats the second, not the first.
+		// Three calls in one batch; the third repeats the second, not the first. (A repeat that
+		// waited for its own batch's first call would hang: the timeout makes that a failure.)
 		const texts = ['First words', 'Second words', 'Second words'];
 		const result = await tool({ userId: USER_A, messageText: (i: number) => texts[i] }, { items: [{}, {}, {}] });
 		assert.ok(result.output, result.error?.message);
