@@ -5,7 +5,10 @@
 // misbehave (throttle, fail, hang, drop, deliver and then lose the answer). It enforces
 // Meta's sliding-window limits per rate class: Conversations API calls (2 a second), audio
 // and video sends (10 a second), private replies (750 an hour), and, when asked, all other
-// sends.
+// sends. When asked, it also throttles as Meta does account-wide: it reports each account's
+// usage of an allowance in every answer's `X-Business-Use-Case-Usage` header and refuses
+// calls past it, and it holds an account it throttled with a time to regain access,
+// refusing every call that arrives before that time.
 //
 // One imitation serves both login types, told apart by the token (as Meta's two hosts do):
 // a Facebook Login token reaches the Page (`/me` is the Page; uploads at
@@ -177,6 +180,17 @@ export interface MetaImitation {
 	script(recipientId: string, behaviours: Behaviour[]): void;
 	setLatency(ms: number): void;
 	setSendLimit(perSecond: number | undefined): void;
+	/**
+	 * Meta's account-wide throttling (off until asked, and again after `reset`). `hold`: after
+	 * a scripted throttling refusal (HTTP 429, or a rate-limit code: 4, 17, 32, 613, 80002,
+	 * 80006) that says when access comes back (`Retry-After` in seconds, or
+	 * `estimated_time_to_regain_access` in minutes in `X-Business-Use-Case-Usage`), every call
+	 * for that account arriving before then is refused again, the same way, with outcome
+	 * `stillThrottled`. `usagePerSecond`: the account's allowance; every answer reports the
+	 * share of it used in the last second (`call_count`, in percent), and a call past it is
+	 * refused with code 80002.
+	 */
+	setThrottling(throttling: { hold?: boolean; usagePerSecond?: number }): void;
 	/** Describes the file at a URL Meta would fetch (size, MIME type). */
 	hostFile(url: string, file: RemoteFile): void;
 	/** A comment that private replies can answer. */
@@ -189,6 +203,25 @@ export interface MetaImitation {
 	tokens: Tokens<Account>;
 	reset(): void;
 	close(): Promise<void>;
+}
+
+/** Meta's rate-limit error codes: app (4), user (17), page (32), API (613), Instagram account (80002, 80006). */
+const THROTTLE_CODES = [4, 17, 32, 613, 80002, 80006];
+
+/** When access comes back, as Meta's headers say: `Retry-After` (seconds) or the usage report's estimate (minutes). */
+function regainAfterMs(headers: Record<string, string> = {}): number | undefined {
+	const lower = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
+	const waits: number[] = [];
+	const seconds = Number(lower['retry-after']);
+	if (lower['retry-after'] !== undefined && seconds > 0) waits.push(seconds * 1000);
+	if (lower['x-business-use-case-usage'] !== undefined) {
+		const usage = JSON.parse(lower['x-business-use-case-usage']) as Record<string, Array<{ estimated_time_to_regain_access?: number }>>;
+		for (const entry of Object.values(usage).flat()) {
+			const minutes = entry.estimated_time_to_regain_access ?? 0;
+			if (minutes > 0) waits.push(minutes * 60_000);
+		}
+	}
+	return waits.length > 0 ? Math.max(...waits) : undefined;
 }
 
 /** Meta's documented limits per class (per account). */
@@ -281,6 +314,11 @@ export async function startMetaImitation(options: ImitationOptions): Promise<Met
 	let seq = 0;
 	let messageCounter = 0;
 	const sockets = new Set<Socket>();
+	let throttling: { hold?: boolean; usagePerSecond?: number } = {};
+	/** Accounts Meta throttled with a time to regain access: until when, and the refusal. */
+	const holds = new Map<Account, { until: number; reply: Reply }>();
+	/** When each account's recent calls arrived (for the usage report). */
+	const usage = new Map<Account, number[]>();
 
 	const nextBehaviour = (recipientId: string | undefined): Behaviour => {
 		if (recipientId === undefined) return { kind: 'accept' };
@@ -359,12 +397,14 @@ export async function startMetaImitation(options: ImitationOptions): Promise<Met
 		};
 		requests.push(record);
 
+		/** The account's usage report, once the call is known to count against an account. */
+		let usageHeaders: Record<string, string> | undefined;
 		const send = (reply: Reply, afterMs = latencyMs) => {
 			record.status = reply.status;
 			record.outcome = reply.outcome;
 			const write = () => {
 				if (res.destroyed) return;
-				res.writeHead(reply.status, { 'content-type': 'application/json; charset=UTF-8', ...reply.headers });
+				res.writeHead(reply.status, { 'content-type': 'application/json; charset=UTF-8', ...usageHeaders, ...reply.headers });
 				res.end(reply.body);
 			};
 			if (afterMs > 0) setTimeout(write, afterMs);
@@ -435,6 +475,21 @@ export async function startMetaImitation(options: ImitationOptions): Promise<Met
 		}
 		if (!record.proofValid) {
 			return send(refuse(400, 100, 'Invalid appsecret_proof provided in the API argument', { type: 'GraphMethodException' }));
+		}
+		// Meta's account-wide throttling, when asked: a held account is refused until its time
+		// to regain access; past its allowance, a call is refused.
+		const held = holds.get(account);
+		if (held && arrivedAt < held.until) return send({ ...held.reply, outcome: 'stillThrottled' });
+		if (throttling.usagePerSecond !== undefined) {
+			const allowance = throttling.usagePerSecond;
+			const recent = (usage.get(account) ?? []).filter((at) => arrivedAt - at < 1000);
+			const over = recent.length >= allowance;
+			if (!over) recent.push(arrivedAt);
+			usage.set(account, recent);
+			const percent = Math.round((100 * (over ? recent.length + 1 : recent.length)) / allowance);
+			const report = { type: 'instagram', call_count: percent, total_cputime: 1, total_time: 1, estimated_time_to_regain_access: 0 };
+			usageHeaders = { 'x-business-use-case-usage': JSON.stringify({ [account.igId]: [report] }) };
+			if (over) return send(refuse(400, 80002, 'There have been too many calls to this Instagram account. Wait a bit and try again.', { type: 'OAuthException' }));
 		}
 
 		const unsupported = () =>
@@ -608,13 +663,19 @@ export async function startMetaImitation(options: ImitationOptions): Promise<Met
 			switch (behaviour.kind) {
 				case 'accept':
 					return send(accept());
-				case 'graphError':
-					return send({
+				case 'graphError': {
+					const wait = regainAfterMs(behaviour.headers);
+					const throttles = behaviour.status === 429 || THROTTLE_CODES.includes(behaviour.code);
+					const reply: Reply = {
 						status: behaviour.status,
 						body: graphError(behaviour.code, behaviour.message, { type: behaviour.type, subcode: behaviour.subcode, isTransient: behaviour.isTransient }),
 						headers: behaviour.headers,
 						outcome: `graphError:${behaviour.code}`,
-					});
+					};
+					// Meta's estimate counts from its answer.
+					if (throttling.hold && throttles && wait !== undefined && account) holds.set(account, { until: Date.now() + wait, reply });
+					return send(reply);
+				}
 				case 'rawError':
 					return send({
 						status: behaviour.status,
@@ -674,6 +735,9 @@ export async function startMetaImitation(options: ImitationOptions): Promise<Met
 		repliedComments.clear();
 		foreignPosts.clear();
 		tokens.reset();
+		throttling = {};
+		holds.clear();
+		usage.clear();
 	}
 
 	const server: Server = createServer((req, res) => {
@@ -704,6 +768,11 @@ export async function startMetaImitation(options: ImitationOptions): Promise<Met
 		setSendLimit(perSecond) {
 			windows.send.limit = perSecond === undefined ? undefined : { calls: perSecond, windowMs: 1000 };
 			windows.send.clear();
+		},
+		setThrottling(wanted) {
+			throttling = { ...wanted };
+			holds.clear();
+			usage.clear();
 		},
 		hostFile(url, file) {
 			media.host(url, file);

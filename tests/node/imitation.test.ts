@@ -7,7 +7,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 
 import type { MetaImitation } from '../../sandbox/metaImitation';
 import { startMetaImitation } from '../../sandbox/metaImitation';
-import { ACCESS_TOKEN, APP_SECRET, USER_A, expectedProof } from '../support/fixtures';
+import { ACCESS_TOKEN, APP_SECRET, USER_A, USER_B, expectedProof } from '../support/fixtures';
 
 const IG_TOKEN = `IGQV${randomBytes(16).toString('hex')}`;
 const PAGE_ID = '104000000000888';
@@ -16,6 +16,7 @@ let meta: MetaImitation;
 
 interface Answer {
 	status: number;
+	headers: Headers;
 	body: { error?: { code: number; error_subcode?: number; message: string }; [key: string]: unknown };
 }
 
@@ -31,7 +32,7 @@ async function call(method: string, path: string, options: { json?: unknown; bod
 		headers: { authorization: `Bearer ${token}`, ...(contentType ? { 'content-type': contentType } : {}) },
 		body,
 	});
-	return { status: response.status, body: (await response.json()) as Answer['body'] };
+	return { status: response.status, headers: response.headers, body: (await response.json()) as Answer['body'] };
 }
 
 function multipart(parts: Array<{ name: string; value?: string; file?: { bytes: Buffer; name: string; type: string } }>): { body: Buffer; contentType: string } {
@@ -92,6 +93,39 @@ describe('the Meta imitation refuses what Meta refuses', () => {
 			assert.equal(answer.body.error?.code, 100, JSON.stringify(json));
 		}
 		assert.equal(meta.requests.filter((r) => r.delivered).length, 0);
+	});
+
+	it('when asked, holds an account it throttled with a time to regain access: every call before then is refused the same way', async () => {
+		const text = (id: string) => ({ recipient: { id }, message: { text: 'Hi' } });
+		const usage = JSON.stringify({ '17841499000000000': [{ type: 'instagram', call_count: 100, total_cputime: 5, total_time: 5, estimated_time_to_regain_access: 0.003 }] });
+		const throttle = { kind: 'graphError', status: 400, code: 80002, message: 'There have been too many calls to this Instagram account.', headers: { 'X-Business-Use-Case-Usage': usage } } as const;
+		// Not asked: a throttled call does not hold the account.
+		meta.script(USER_A, [throttle, { kind: 'accept' }]);
+		assert.equal((await call('POST', 'me/messages', { json: text(USER_A) })).status, 400);
+		assert.equal((await call('POST', 'me/messages', { json: text(USER_B) })).status, 200);
+		meta.reset();
+		meta.setThrottling({ hold: true });
+		meta.script(USER_A, [throttle, { kind: 'accept' }]);
+		assert.equal((await call('POST', 'me/messages', { json: text(USER_A) })).body.error?.code, 80002);
+		// 0.003 minutes (180 ms) from the answer: a call to anyone is refused meanwhile, with the estimate.
+		const again = await call('POST', 'me/messages', { json: text(USER_B) });
+		assert.equal(again.body.error?.code, 80002);
+		assert.equal(again.headers.get('x-business-use-case-usage'), usage);
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		assert.equal((await call('POST', 'me/messages', { json: text(USER_A) })).status, 200, 'access regained');
+		assert.deepEqual(meta.requests.map((r) => r.outcome), ['graphError:80002', 'stillThrottled', 'accepted']);
+		assert.equal(meta.requests.filter((r) => r.delivered).length, 1);
+	});
+
+	it("when asked, reports the account's usage of its allowance in every answer, and refuses calls past it with code 80002", async () => {
+		meta.setThrottling({ usagePerSecond: 2 });
+		const answers = [];
+		for (let i = 0; i < 3; i++) answers.push(await call('POST', 'me/messages', { json: { recipient: { id: USER_A }, message: { text: `Hi ${i}` } } }));
+		assert.deepEqual(answers.map((a) => a.status), [200, 200, 400]);
+		assert.equal(answers[2].body.error?.code, 80002);
+		const percents = answers.map((a) => (JSON.parse(a.headers.get('x-business-use-case-usage') ?? '{}') as Record<string, Array<{ call_count: number }>>)['17841499000000000'][0].call_count);
+		assert.deepEqual(percents, [50, 100, 150]);
+		assert.equal(meta.requests.filter((r) => r.delivered).length, 2);
 	});
 
 	it('answers 613 to a third Conversations API call in one second, and counts calls as they arrive', async () => {
