@@ -3,6 +3,7 @@
 // never resending what may have been delivered, and a cancelled run that loses no item.
 // Assertions are on what the imitation saw (counts and order), never on durations.
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { after, before, beforeEach, describe, it } from 'node:test';
 
 import type { MetaImitation } from '../../sandbox/metaImitation';
@@ -12,6 +13,16 @@ import type { RunOptions, RunResult } from '../support/nodeHarness';
 import { runNode } from '../support/nodeHarness';
 
 let meta: MetaImitation;
+/**
+ * Tokens of other accounts, for the tests where Meta throttles or reports high usage: the
+ * node slows down or pauses the whole account (in this process), which would hold the
+ * other tests' sends, and the other tests' calls would count against these tests' pace.
+ */
+const HELD_TOKEN = `test-token-${randomBytes(20).toString('hex')}`;
+const PAUSED_TOKEN = `test-token-${randomBytes(20).toString('hex')}`;
+const USAGE_TOKEN = `test-token-${randomBytes(20).toString('hex')}`;
+/** The imitation's Instagram account, which Meta's usage report names. */
+const INSTAGRAM_ACCOUNT = '17841499000000000';
 const recipient = (i: number) => `1784170${String(i).padStart(10, '0')}`;
 
 function send(count: number, options: Record<string, unknown>, extra: Partial<RunOptions> = {}): Promise<RunResult> {
@@ -30,7 +41,14 @@ function jsonOf(result: RunResult) {
 
 describe('sending against the Meta imitation', () => {
 	before(async () => {
-		meta = await startMetaImitation({ apps: [{ accessToken: ACCESS_TOKEN, appSecret: APP_SECRET }] });
+		meta = await startMetaImitation({
+			apps: [
+				{ accessToken: ACCESS_TOKEN, appSecret: APP_SECRET },
+				{ accessToken: HELD_TOKEN, appSecret: APP_SECRET },
+				{ accessToken: PAUSED_TOKEN, appSecret: APP_SECRET },
+				{ accessToken: USAGE_TOKEN, appSecret: APP_SECRET },
+			],
+		});
 	});
 	after(async () => meta.close());
 	beforeEach(() => {
@@ -78,6 +96,70 @@ describe('sending against the Meta imitation', () => {
 		// Without the pause the other sender sends nearly all 19 others while the throttled one
 		// waits out its backoff; with it, at most what was already under way.
 		assert.ok(between <= 3, `${between} sends went out while Meta was throttling`);
+	});
+
+	it("waits out Meta's time to regain access before resending: each message is delivered once, and none refused twice", async () => {
+		// As Meta does, the imitation refuses every call for the account that arrives before
+		// the time to regain access it gave. A resend that did not wait is refused again. (The
+		// estimate is in minutes; a fraction keeps the test short.) Only the other sender's call
+		// already under way can arrive in the hold; it waits out the same time before its resend.
+		// Its own token: the report of 100% usage slows the account down.
+		meta.setThrottling({ hold: true });
+		const usage = { [INSTAGRAM_ACCOUNT]: [{ type: 'instagram', call_count: 100, total_cputime: 10, total_time: 10, estimated_time_to_regain_access: 0.02 }] };
+		meta.script(recipient(0), [
+			{ kind: 'graphError', status: 400, code: 80002, message: 'There have been too many calls to this Instagram account.', headers: { 'X-Business-Use-Case-Usage': JSON.stringify(usage) } },
+			{ kind: 'accept' },
+		]);
+		const items = jsonOf(await send(8, { concurrency: 2, messagesPerSecond: 0 }, { continueOnFail: true, credentials: credentialsFor(meta.url, { accessToken: HELD_TOKEN }) }));
+		assert.deepEqual(items.map((item) => item.success), Array(8).fill(true));
+		const delivered = meta.requests.filter((r) => r.delivered).map((r) => r.recipientId).sort();
+		assert.deepEqual(delivered, Array.from({ length: 8 }, (_, i) => recipient(i)).sort(), 'every message delivered exactly once');
+		assert.ok(meta.requests.filter((r) => r.outcome === 'stillThrottled').length <= 1, 'calls arrived while Meta held the account');
+		assert.equal(meta.requests.filter((r) => r.recipientId === recipient(0)).length, 2, 'the throttled message went twice: refused, then delivered');
+	});
+
+	it('holds the sends waiting for their turn until Meta lets the account call again', async () => {
+		// Five a second: items 1 to 4 go with item 0, and items 5 and 6 wait for the next
+		// second. Meta answers item 0 late, throttling the account for a second from its answer
+		// (Retry-After; the usage report's estimate works the same, but its 100% usage would
+		// also slow the account down). The waiting sends must wait for that second too: one that
+		// went when its turn came would arrive in the hold and be refused.
+		meta.setThrottling({ hold: true });
+		meta.script(recipient(0), [
+			{ kind: 'slow', delayMs: 500, then: { kind: 'graphError', status: 429, code: 4, message: '(#4) Application request limit reached', headers: { 'Retry-After': '1' } } },
+			{ kind: 'accept' },
+		]);
+		const items = jsonOf(await send(7, { concurrency: 3, messagesPerSecond: 5 }, { continueOnFail: true, credentials: credentialsFor(meta.url, { accessToken: PAUSED_TOKEN }) }));
+		assert.deepEqual(items.map((item) => item.success), Array(7).fill(true));
+		assert.deepEqual(meta.requests.filter((r) => r.outcome === 'stillThrottled').map((r) => r.seq), [], 'calls arrived while Meta held the account');
+		const delivered = meta.requests.filter((r) => r.delivered).map((r) => r.recipientId).sort();
+		assert.deepEqual(delivered, Array.from({ length: 7 }, (_, i) => recipient(i)).sort(), 'every message delivered exactly once');
+	});
+
+	it('keeps sending the other messages while one waits to resend after a temporary error', async () => {
+		// A temporary failure of one call (Meta asks for a second) is not a throttle: the other
+		// sends go on meanwhile, so the resend is the last call. Pausing everyone for it would
+		// hold the other sender until the resend goes.
+		meta.script(recipient(0), [
+			{ kind: 'graphError', status: 503, code: 2, message: 'Service temporarily unavailable', isTransient: true, headers: { 'Retry-After': '1' } },
+			{ kind: 'accept' },
+		]);
+		const items = jsonOf(await send(10, { concurrency: 2, messagesPerSecond: 0 }));
+		assert.ok(items.every((item) => item.success === true));
+		assert.equal(meta.requests.length, 11);
+		assert.deepEqual(meta.requests.map((r) => r.recipientId).slice(-1), [recipient(0)], 'the resend went last');
+		assert.equal(meta.requests[0].recipientId, recipient(0));
+	});
+
+	it("slows down when Meta's usage report nears the account's allowance, so Meta never refuses a call", async () => {
+		// Meta reports the share of the account's allowance used in every answer and refuses
+		// calls past it. At 10 a second against an allowance of 8, the node would overrun it
+		// within the first second; slowing down as the report rises keeps it under. One sender:
+		// each report is in before the next call goes. Its own token, as above.
+		meta.setThrottling({ usagePerSecond: 8 });
+		const items = jsonOf(await send(10, { concurrency: 1, messagesPerSecond: 10, maxRetries: 0 }, { continueOnFail: true, credentials: credentialsFor(meta.url, { accessToken: USAGE_TOKEN }) }));
+		assert.deepEqual(meta.requests.filter((r) => r.status !== 200).map((r) => r.outcome), [], 'Meta refused a call');
+		assert.deepEqual(items.map((item) => item.success), Array(10).fill(true));
 	});
 
 	it('without Continue On Fail, stops at the first failure: later items are not sent', async () => {
