@@ -9,7 +9,7 @@ import type { IHttpRequestOptions } from 'n8n-workflow';
 import type { MetaImitation } from '../../sandbox/metaImitation';
 import { startMetaImitation } from '../../sandbox/metaImitation';
 import { ACCESS_TOKEN, APP_SECRET, credentialsFor, expectedProof } from '../support/fixtures';
-import { loadCredential } from '../support/nodeHarness';
+import { loadCredential, testCredential } from '../support/nodeHarness';
 
 let meta: MetaImitation;
 
@@ -109,6 +109,26 @@ describe('Instagram Messaging API credential', () => {
 		const answer = await get(options);
 		assert.equal(answer.status, 400);
 		assert.equal(JSON.parse(answer.body).error.code, 190);
+	});
+
+	it("n8n's Test button passes a working token, and fails a refused token or app secret with the message for Meta's refusal", async () => {
+		// n8n sends the test request through its RoutingNode and reads the rules from Meta's answer.
+		assert.deepEqual(await testCredential(credentialsFor(meta.url)), { status: 'OK', message: 'Connection successful!' });
+		const token = await testCredential(credentialsFor(meta.url, { accessToken: `wrong-token-${Date.now()}` }));
+		assert.equal(token.status, 'Error');
+		assert.match(token.message, /^Meta refused the access token: it is invalid or has expired \(code 190\)/);
+		const secret = await testCredential(credentialsFor(meta.url, { appSecret: 'another-apps-secret' }));
+		assert.equal(secret.status, 'Error');
+		assert.match(secret.message, /^Meta refused the appsecret_proof, not the token/);
+	});
+
+	it('resolves a relative path to the Graph API even when its query holds a URL', async () => {
+		// Graph API calls such as `/?id=https://…` (a URL's object) are relative: only a URL that
+		// starts with http(s):// is absolute.
+		const credential = loadCredential();
+		const options = await credential.authenticate(credentialsFor(meta.url), { url: '/?id=https://example.com/page' });
+		assert.equal(options.baseURL, `${meta.url}/v18.0`);
+		assert.equal(options.url, '/?id=https://example.com/page');
 	});
 
 	it('refuses to authenticate without a token or app secret, with the known messages', async () => {

@@ -42,7 +42,7 @@ export function loadNode(packageRoot = defaultPackageRoot): INodeType {
 export interface CredentialUnderTest {
 	preAuthentication?: (this: { helpers: { httpRequest: (options: IHttpRequestOptions) => Promise<unknown> } }, credentials: ICredentialDataDecryptedObject) => Promise<IDataObject>;
 	authenticate: (c: ICredentialDataDecryptedObject, o: IHttpRequestOptions) => Promise<IHttpRequestOptions>;
-	test: { request: IHttpRequestOptions };
+	test: { request: IHttpRequestOptions; rules?: Array<{ type: string; properties: { key: string; value: unknown; message: string } }> };
 	name: string;
 	properties: INodeProperties[];
 }
@@ -203,4 +203,77 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 	} catch (error) {
 		return { error: error as RunResult['error'], exchanges, hints: context.hints };
 	}
+}
+
+/** How n8n's Test button judged a credential: `OK`, or `Error` with the message it shows. */
+export interface CredentialTestResult {
+	status: 'OK' | 'Error';
+	message: string;
+}
+
+/**
+ * The credential's Test button, as n8n 2.41.1's CredentialsTester runs a credential's
+ * `test` request: n8n-core's RoutingNode sends it (through the credential's
+ * `authenticate`) from a node whose one property routes it, and the rules are read from
+ * the answer's body the way the tester reads them (its `runRequestTest`: the first
+ * `responseSuccessBody` rule whose key holds its value fails the test with its message).
+ * n8n's preAuthentication is not run here (see `runNode` for that).
+ */
+export async function testCredential(credentials: ICredentialDataDecryptedObject, packageRoot = defaultPackageRoot): Promise<CredentialTestResult> {
+	prepareRuntime();
+	const credential = loadCredential(packageRoot);
+	const { ExecuteContext, RoutingNode } = requireFromRuntime('n8n-core');
+	const { Workflow, createEmptyRunExecutionData } = requireFromRuntime('n8n-workflow');
+	const nodeType = {
+		description: {
+			displayName: 'Temp',
+			name: 'temp',
+			group: ['transform'],
+			version: 1,
+			description: '',
+			defaults: { name: 'Temp' },
+			inputs: ['main'],
+			outputs: ['main'],
+			credentials: [{ name: CREDENTIAL_TYPE, required: true }],
+			properties: [{ displayName: 'Temp', name: 'temp', type: 'string', routing: { request: credential.test.request }, default: '' }],
+		},
+	};
+	const node = {
+		id: 'temp',
+		name: 'Temp-Node',
+		type: 'temp',
+		typeVersion: 1,
+		position: [0, 0] as [number, number],
+		parameters: {},
+		credentials: { [CREDENTIAL_TYPE]: { id: 'cred-1', name: 'Instagram test' } },
+	};
+	const nodeTypes = { getByName: () => nodeType, getByNameAndVersion: () => nodeType, getKnownTypes: () => ({}) };
+	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes });
+	const data = { ...Object.fromEntries(credential.properties.map((p) => [p.name, p.default])), ...credentials };
+	const credentialsHelper = {
+		getParentTypes: () => [],
+		isCredentialUsableByNode: () => true,
+		getDecrypted: async () => data,
+		getCredentialsProperties: () => credential.properties,
+		preAuthentication: async () => undefined,
+		authenticate: async (decrypted: ICredentialDataDecryptedObject, _type: string, requestOptions: IHttpRequestOptions) => await credential.authenticate(decrypted, requestOptions),
+	};
+	const additionalData = { executionId: 'credential-test', credentialsHelper, variables: {}, restApiUrl: '', webhookBaseUrl: '', webhookTestBaseUrl: '' };
+	const inputData = { main: [[{ json: {} }]] };
+	const context = new ExecuteContext(workflow, workflow.getNode(node.name), additionalData, 'internal', createEmptyRunExecutionData(), 0, [], inputData, { node: workflow.getNode(node.name), data: {}, source: null }, []);
+	const routingNode = new RoutingNode(context, nodeType, { id: 'cred-1', name: 'Instagram test', type: CREDENTIAL_TYPE, data });
+	let response: INodeExecutionData[][];
+	try {
+		response = await routingNode.runNode();
+	} catch (error) {
+		return { status: 'Error', message: String((error as Error).message) };
+	}
+	// The tester reads the rules with lodash's `get`, as here.
+	const get = requireFromRuntime<(object: unknown, path: string) => unknown>('lodash/get');
+	for (const rule of credential.test.rules ?? []) {
+		if (rule.type === 'responseSuccessBody' && get(response[0][0].json, rule.properties.key) === rule.properties.value) {
+			return { status: 'Error', message: rule.properties.message };
+		}
+	}
+	return { status: 'OK', message: 'Connection successful!' };
 }
