@@ -61,8 +61,11 @@ export type Behaviour =
 	| { kind: 'accept' }
 	| { kind: 'graphError'; status: number; code: number; subcode?: number; message: string; type?: string; isTransient?: boolean; headers?: Record<string, string> }
 	| { kind: 'rawError'; status: number; body: string; contentType?: string; headers?: Record<string, string> }
-	/** Not Meta: a proxy in front of it that fails and echoes the request's headers in its error page. */
-	| { kind: 'echoingProxyError'; status: number }
+	/**
+	 * Not Meta: a proxy in front of it that fails and echoes the request's headers in its error
+	 * page, or (`graphShaped`) the bare token in an error written in the Graph API's format.
+	 */
+	| { kind: 'echoingProxyError'; status: number; graphShaped?: boolean }
 	/** Waits, then acts; a client that gave up meanwhile gets nothing delivered. */
 	| { kind: 'slow'; delayMs: number; then?: Behaviour }
 	/** Delivers at once, then answers only after `delayMs`: a client that timed out never learns it. */
@@ -684,6 +687,13 @@ export async function startMetaImitation(options: ImitationOptions): Promise<Met
 						outcome: 'rawError',
 					});
 				case 'echoingProxyError':
+					if (behaviour.graphShaped) {
+						return send({
+							status: behaviour.status,
+							body: graphError(1, `Upstream request failed for the credential ${bearerToken ?? ''}`, { type: 'ProxyException' }),
+							outcome: 'rawError',
+						});
+					}
 					return send({
 						status: behaviour.status,
 						body: `<html><body><h1>Bad Gateway</h1><pre>Authorization: ${req.headers.authorization ?? ''}</pre></body></html>`,

@@ -128,6 +128,21 @@ describe('tokens that last, against the Meta imitation', () => {
 		assertNoToken(credentials, result.output, result.hints);
 	});
 
+	it("never quotes the renewed token from an error message that echoes it: the run redacts the token it signs with", async () => {
+		const credentials: Record<string, string> = credentialsFor(meta.url, { accessToken: OLD, apiVersion: 'v26.0' });
+		// A proxy answers in the Graph API's error format, quoting the bare token the request
+		// carried (the renewed one) in the message the item reports: only a run that knows the
+		// token it signs with can find it there.
+		meta.script(USER_A, [{ kind: 'echoingProxyError', status: 502, graphShaped: true }]);
+		const result = await send(credentials);
+		const [item] = jsonOf(result);
+		assert.equal(item.success, false);
+		assert.equal(meta.tokens.refreshes, 1);
+		assert.notEqual(credentials.accessToken, OLD);
+		assert.equal(item.error, 'API Error: Upstream request failed for the credential [redacted]', 'the message is quoted, the token is not');
+		assertNoToken(credentials, result.output, result.hints);
+	});
+
 	it('warns about a token that expires within 7 days in a run that sends nothing', async () => {
 		const credentials: Record<string, string> = { ...credentialsFor(meta.url, { accessToken: STUCK, apiVersion: 'v26.0' }), ...checkedTokenFields(STUCK, 5) };
 		const result = await runNode({ items: [{}], params: { operation: 'sendMessage', userId: '@shop', messageText: 'Hi', options: {} }, credentials, continueOnFail: true });
