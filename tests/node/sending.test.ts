@@ -233,4 +233,32 @@ describe('sending against the Meta imitation', () => {
 		assert.ok(notSent.length >= 6 - meta.requests.length, `${notSent.length} items say they were not sent`);
 		for (const item of notSent) assert.equal(item.success, false);
 	});
+
+	it('sends each item its own message when the requests cross from the core in several chunks, from a first valid item past 0', async () => {
+		// The core hands requests over 64 at a time, from the first item asked for. Item 0 is
+		// refused, so the chunks start at item 1 and at item 65: each of the 70 items must
+		// still go to its own recipient with its own text.
+		const count = 70;
+		const result = await runNode({
+			items: Array.from({ length: count }, () => ({})),
+			params: {
+				operation: 'sendMessage',
+				userId: (i: number) => (i === 0 ? 'not a user' : recipient(i)),
+				messageText: (i: number) => `message ${i}`,
+				options: { concurrency: 8, messagesPerSecond: 0 },
+			},
+			credentials: credentialsFor(meta.url),
+			continueOnFail: true,
+		});
+		const items = jsonOf(result);
+		assert.equal(items[0].success, false);
+		assert.match(String(items[0].error), /User ID/);
+		const sent = new Map(meta.requests.map((r) => [r.recipientId, r.text]));
+		assert.equal(meta.requests.length, count - 1, 'one message per valid item');
+		for (let i = 1; i < count; i++) {
+			assert.equal(items[i].success, true, `item ${i}: ${String(items[i].error)}`);
+			assert.equal(sent.get(recipient(i)), `message ${i}`, `item ${i}'s message went to its recipient`);
+			assert.equal(items[i].messageId, meta.requests.find((r) => r.recipientId === recipient(i))?.messageId);
+		}
+	});
 });
