@@ -51,10 +51,12 @@ describe('the Instagram Trigger in n8n-core, behind a real HTTP server', () => {
 	});
 	after(async () => meta.close());
 	afterEach(async () => {
-		assert.equal(trigger?.leftToN8n ?? 0, 0, 'the trigger answered every request itself');
-		await trigger?.close();
+		const finished = trigger;
 		trigger = undefined;
+		await finished?.close();
 		meta.reset();
+		assert.equal(finished?.leftToN8n ?? 0, 0, 'the trigger answered every request itself');
+		assert.equal(finished?.unanswered ?? 0, 0, 'the trigger left no request unanswered');
 	});
 
 	it("answers Meta's handshake with the challenge, as plain text, for the right Verify Token only", async () => {
@@ -70,6 +72,8 @@ describe('the Instagram Trigger in n8n-core, behind a real HTTP server', () => {
 		// A parameter given twice arrives as a list: it matches nothing.
 		assert.equal((await handshake(VERIFY_TOKEN, `&hub.verify_token=${VERIFY_TOKEN}`)).status, 403);
 		assert.deepEqual(runs, [], 'a handshake starts nothing');
+		// No signature is checked on a handshake, so no secret is said to have matched.
+		assert.deepEqual(trigger!.logs.filter((line) => line.level === 'debug'), []);
 	});
 
 	it('starts the workflow with one item per event of a signed delivery, and answers Meta EVENT_RECEIVED', async () => {
@@ -88,6 +92,8 @@ describe('the Instagram Trigger in n8n-core, behind a real HTTP server', () => {
 			],
 		);
 		assert.ok(logs.some((line) => line.level === 'debug' && line.message === "Instagram Trigger: the signature matched the credential's appSecret"));
+		// A delivery that started the workflow has nothing to explain, and nothing to warn of.
+		assert.deepEqual(logs.filter((line) => line.level !== 'debug'), []);
 	});
 
 	it("accepts the Webhook Secret's signature too, and says which secret matched", async () => {
@@ -122,16 +128,22 @@ describe('the Instagram Trigger in n8n-core, behind a real HTTP server', () => {
 		});
 		assert.equal(doubled.status, 401);
 		assert.deepEqual(runs, []);
+		assert.deepEqual(logs.filter((line) => line.level === 'debug'), [], 'no secret matched a refused signature');
 		const logged = JSON.stringify(logs);
 		assert.ok(logs.filter((line) => line.level === 'warn').length >= cases.length, logged);
 		assert.ok(!logged.includes(marker) && !logged.includes(sign(body).slice(7)) && !logged.includes(APP_SECRET), logged);
 	});
 
-	it('refuses every delivery when the trigger has no credential, and starts nothing', async () => {
-		const { runs } = await start({}, null);
+	it('refuses every delivery when the trigger has no credential, says it has no secret to check with, and starts nothing', async () => {
+		const { runs, logs } = await start({}, null);
 		const body = delivery([{ sender: person(5), mid: 'mid.no-credential' }]);
-		assert.notEqual((await post(body)).status, 200);
+		assert.equal((await post(body)).status, 403);
 		assert.deepEqual(runs, []);
+		// Without a credential there is no secret at all (not a secret that failed to match).
+		assert.deepEqual(
+			logs.map((line) => [line.level, line.message]),
+			[['warn', "Instagram Trigger refused a POST with 403: no secret is configured to check signatures with (the credential's App Secret)"]],
+		);
 	});
 
 	it('starts the workflow once for a delivery Meta repeats, within the window kept in static data', async () => {
@@ -176,7 +188,69 @@ describe('the Instagram Trigger in n8n-core, behind a real HTTP server', () => {
 		assert.equal(runs.length, 1);
 		assert.ok(logs.some((line) => line.level === 'info' && line.message.startsWith('Instagram Trigger started nothing: ')), JSON.stringify(logs));
 		assert.equal((await post(body, {})).status, 401);
-		assert.ok(logs.some((line) => line.level === 'warn' && /^Instagram Trigger refused a POST with 401: \S/.test(line.message)), JSON.stringify(logs));
+		assert.ok(logs.some((line) => line.level === 'warn' && line.message === 'Instagram Trigger refused a POST with 401: no X-Hub-Signature-256 header'), JSON.stringify(logs));
+		await trigger!.close();
+
+		// The Webhook Secret alone, pasted with blanks around it.
+		const onlyWebhookSecret = await start({}, { ...credentialsFor(meta.url), appSecret: '', webhookSecret: `\t${WEBHOOK_SECRET}  ` });
+		const signed = delivery([{ sender: person(12), mid: 'mid.trimmed-webhook-secret' }]);
+		assert.equal((await post(signed, { 'x-hub-signature-256': sign(signed, WEBHOOK_SECRET) })).status, 200);
+		assert.equal(onlyWebhookSecret.runs.length, 1);
+	});
+
+	it('answers 500 and logs why when it cannot read its own settings (a Verify Token expression n8n cannot evaluate), and starts nothing', async () => {
+		// n8n evaluates the expression when the trigger asks for the parameter: a trigger has no
+		// node before it to refer to, so n8n throws.
+		const { url, runs, logs } = await start({ verifyToken: '={{ $("Vault").item.json.token }}' });
+		const response = await fetch(`${url}?hub.mode=subscribe&hub.verify_token=x&hub.challenge=1`);
+		assert.deepEqual([response.status, await response.text()], [500, 'Error']);
+		assert.match(String(response.headers.get('content-type')), /^text\/plain/);
+		assert.deepEqual(runs, []);
+		assert.deepEqual([trigger!.leftToN8n, trigger!.unanswered], [0, 0], 'the trigger answered the request itself');
+		assert.equal(logs.length, 1, JSON.stringify(logs));
+		assert.equal(logs[0].level, 'error');
+		assert.match(logs[0].message, /^Instagram Trigger failed on a request: Referenced node doesn't exist$/);
+	});
+
+	it("keeps each workflow's deduplication window apart: one delivery to two workflows starts each once", async () => {
+		// Two workflows whose triggers have the same node ID (a duplicated workflow keeps its node IDs).
+		const first = await start();
+		const second = await startTrigger({ params: { events: ['message'], verifyToken: VERIFY_TOKEN, options: {} }, credentials: { ...credentialsFor(meta.url), appId: APP_ID }, workflowId: 'wf-trigger-copy' });
+		try {
+			const body = delivery([{ sender: person(13), mid: 'mid.two-workflows' }]);
+			for (const server of [first, second, first, second]) {
+				const response = await fetch(server.url, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign(body) } });
+				assert.equal(response.status, 200);
+			}
+			assert.deepEqual(first.runs.map((items) => items.map((item) => item.messageId)), [['mid.two-workflows']]);
+			assert.deepEqual(second.runs.map((items) => items.map((item) => item.messageId)), [['mid.two-workflows']]);
+		} finally {
+			await second.close();
+		}
+	});
+
+	it("catches a repeat that reaches another webhook process (or comes after a restart), through the window kept in the workflow's static data", async () => {
+		const first = await start();
+		const body = delivery([{ sender: person(14), mid: 'mid.other-process' }]);
+		assert.equal((await post(body)).status, 200);
+		assert.equal(first.runs.length, 1);
+		// Static data outlives the process: its key and format are stored, written out here
+		// so a change fails (12 hex digits of each key's digest, and when it is forgotten).
+		const saved = first.staticData['node:Instagram Trigger'] as IDataObject;
+		assert.deepEqual(Object.keys(saved), ['seenEvents']);
+		assert.match(String(saved.seenEvents), /^[0-9a-f]{12}:[0-9a-z]+(;[0-9a-f]{12}:[0-9a-z]+)*$/);
+		await first.close();
+		// Another process has a window of its own (here: the trigger of another workflow ID)
+		// and the static data n8n saved after the first delivery.
+		trigger = await startTrigger({
+			params: { events: ['message'], verifyToken: VERIFY_TOKEN, options: {} },
+			credentials: { ...credentialsFor(meta.url), appId: APP_ID },
+			workflowId: 'wf-trigger-other-process',
+			staticData: first.staticData,
+		});
+		assert.equal((await post(body)).status, 200, 'Meta gets 200');
+		assert.equal((await post(delivery([{ sender: person(14), mid: 'mid.other-process-new' }]))).status, 200);
+		assert.deepEqual(trigger.runs.map((items) => items.map((item) => item.messageId)), [['mid.other-process-new']]);
 	});
 
 	describe('activation', () => {
@@ -184,9 +258,18 @@ describe('the Instagram Trigger in n8n-core, behind a real HTTP server', () => {
 			const noSecret = await start({}, { ...credentialsFor(meta.url), appSecret: '', webhookSecret: '  ' });
 			await assert.rejects(noSecret.activate(), /Instagram Trigger needs a secret to check Meta's signatures/);
 			await noSecret.close();
+			// A secret of blanks only is no secret.
+			const blankSecret = await start({}, { ...credentialsFor(meta.url), appSecret: ' \n', webhookSecret: '' });
+			await assert.rejects(blankSecret.activate(), /Instagram Trigger needs a secret to check Meta's signatures/);
+			await blankSecret.close();
 			const noToken = await start({ verifyToken: '' });
 			await assert.rejects(noToken.activate(), /Instagram Trigger needs a Verify Token/);
 			assert.equal(meta.requests.length, 0);
+		});
+
+		it('activates with the Webhook Secret alone', async () => {
+			const { activate } = await start({}, { ...credentialsFor(meta.url), appSecret: '', webhookSecret: WEBHOOK_SECRET });
+			assert.equal(await activate(), true);
 		});
 
 		it('activates without calling Meta when Auto-Subscribe is off, and deactivates without a record', async () => {
@@ -213,6 +296,60 @@ describe('the Instagram Trigger in n8n-core, behind a real HTTP server', () => {
 			assert.equal(meta.requests.length, calls);
 		});
 
+		it("subscribes the app by its ID as pasted with blanks around it", async () => {
+			const { url, activate, deactivate } = await start({ options: { autoSubscribe: true } }, { ...credentialsFor(meta.url), appId: ` ${APP_ID}\n` });
+			assert.equal(await activate(), true);
+			assert.equal(meta.subscriptions.apps.get(APP_ID)?.get('instagram')?.callbackUrl, url);
+			assert.equal(await deactivate(), true);
+		});
+
+		it("keeps the record of what it subscribed in the workflow's static data, and removes that after a restart", async () => {
+			const first = await startTrigger({
+				params: { events: ['message'], verifyToken: VERIFY_TOKEN, options: { autoSubscribe: true } },
+				credentials: { ...credentialsFor(meta.url), appId: APP_ID },
+				workflowId: 'wf-trigger-before-restart',
+			});
+			trigger = first;
+			assert.equal(await first.activate(), true);
+			// The record's key is stored with the workflow: written out here so a rename fails.
+			const saved = first.staticData['node:Instagram Trigger'] as IDataObject;
+			assert.deepEqual(Object.keys(saved), ['subscription']);
+			await first.close();
+			// After a restart (n8n 2.x saved the static data), the process holds no record of its
+			// own: here, a trigger of another workflow ID, given the saved static data.
+			trigger = await startTrigger({
+				params: { events: ['message'], verifyToken: VERIFY_TOKEN, options: { autoSubscribe: true } },
+				credentials: { ...credentialsFor(meta.url), webhookSecret: WEBHOOK_SECRET, appId: APP_ID },
+				workflowId: 'wf-trigger-restarted',
+				staticData: first.staticData,
+			});
+			assert.ok(meta.subscriptions.apps.get(APP_ID)?.get('instagram'));
+			assert.equal(await trigger.deactivate(), true);
+			assert.equal(meta.subscriptions.apps.get(APP_ID)?.get('instagram'), undefined, 'the subscription was removed');
+			assert.deepEqual(trigger.staticData['node:Instagram Trigger'], {}, 'and its record forgotten');
+			assert.deepEqual(trigger.logs.filter((line) => line.level === 'warn'), []);
+		});
+
+		it('removes on deactivation what activation subscribed in this process when n8n 1.x did not save the static data, and only for that workflow', async () => {
+			const first = await start({ options: { autoSubscribe: true } }, { ...credentialsFor(meta.url), appId: APP_ID });
+			assert.equal(await first.activate(), true);
+			await first.close();
+			// Another workflow whose trigger has the same node ID: it subscribed nothing.
+			const other = await startTrigger({
+				params: { events: ['message'], verifyToken: VERIFY_TOKEN, options: { autoSubscribe: true } },
+				credentials: { ...credentialsFor(meta.url), appId: APP_ID },
+				workflowId: 'wf-trigger-never-activated',
+			});
+			assert.equal(await other.deactivate(), true);
+			await other.close();
+			assert.ok(meta.subscriptions.apps.get(APP_ID)?.get('instagram'), "the other workflow's deactivation left the subscription in place");
+			assert.deepEqual(other.logs.map((line) => line.message), ['Instagram Trigger: no record of what activation subscribed, so nothing was unsubscribed']);
+			// The same workflow, its static data lost (n8n 1.x), deactivated in the same process.
+			trigger = await startTrigger({ params: { events: ['message'], verifyToken: VERIFY_TOKEN, options: { autoSubscribe: true } }, credentials: { ...credentialsFor(meta.url), appId: APP_ID } });
+			assert.equal(await trigger.deactivate(), true);
+			assert.equal(meta.subscriptions.apps.get(APP_ID)?.get('instagram'), undefined, 'the subscription was removed');
+		});
+
 		it('warns when it has no record of what activation subscribed, and when Meta refuses the removal', async () => {
 			const unknown = await start({ options: { autoSubscribe: true } });
 			assert.equal(await unknown.deactivate(), true);
@@ -237,7 +374,11 @@ describe('the Instagram Trigger in n8n-core, behind a real HTTP server', () => {
 
 		it('fails activation with what Meta answered when subscribing is refused', async () => {
 			const { activate } = await start({ options: { autoSubscribe: true } }, { ...credentialsFor(meta.url), appId: '999' });
-			await assert.rejects(activate(), /^NodeOperationError: Instagram Trigger could not subscribe: |Instagram Trigger could not subscribe: /);
+			// Meta's own words, from the body of its 400 answer.
+			await assert.rejects(activate(), (error: Error & { cause?: Error }) => {
+				const message = error.cause?.message ?? error.message;
+				return /^Instagram Trigger could not subscribe: /.test(message) && message.includes('Invalid OAuth access token');
+			});
 		});
 	});
 });

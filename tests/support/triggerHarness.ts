@@ -27,6 +27,10 @@ export interface TriggerServer {
 	runs: IDataObject[][];
 	/** Requests after which the trigger left the answer to n8n (it must always answer Meta itself). */
 	leftToN8n: number;
+	/** Requests the trigger left unanswered (n8n would leave Meta waiting; the harness then ends them with 599). */
+	unanswered: number;
+	/** The workflow's static data, as n8n would save it. */
+	staticData: IDataObject;
 	logs: LogLine[];
 	/** Runs the activation hooks (`checkExists`, then `create`) as n8n does on activation. */
 	activate(): Promise<boolean>;
@@ -39,6 +43,10 @@ export interface TriggerOptions {
 	params: IDataObject;
 	/** The credential's data; `null`: the trigger has none. */
 	credentials: ICredentialDataDecryptedObject | null;
+	/** The workflow's ID (default `wf-trigger`); the trigger node's ID is always `trigger-under-test`. */
+	workflowId?: string;
+	/** The static data the workflow starts with, as n8n loads it from its database. */
+	staticData?: IDataObject;
 }
 
 function loadTrigger(): INodeType {
@@ -66,7 +74,14 @@ export async function startTrigger(options: TriggerOptions): Promise<TriggerServ
 		credentials: { instagramMessagingApi: { id: 'cred-1', name: 'Instagram test' } },
 	};
 	const nodeTypes = { getByName: () => trigger, getByNameAndVersion: () => trigger, getKnownTypes: () => ({}) };
-	const workflow = new Workflow({ id: 'wf-trigger', nodes: [node], connections: {}, active: true, nodeTypes, staticData: {} });
+	const workflow = new Workflow({
+		id: options.workflowId ?? 'wf-trigger',
+		nodes: [node],
+		connections: {},
+		active: true,
+		nodeTypes,
+		staticData: JSON.parse(JSON.stringify(options.staticData ?? {})) as IDataObject,
+	});
 	const runs: IDataObject[][] = [];
 	const logs: LogLine[] = [];
 	const logger = Object.fromEntries((['debug', 'info', 'warn', 'error'] as const).map((level) => [level, (message: string) => logs.push({ level, message })]));
@@ -109,6 +124,11 @@ export async function startTrigger(options: TriggerOptions): Promise<TriggerServ
 		const context = withLogger(new WebhookContext(workflow, workflow.getNode(node.name), additionalData({ httpRequest: req, httpResponse: res as IDataObject }), 'webhook', webhookData, [], null));
 		const response = (await trigger.webhook!.call(context)) as IWebhookResponseData;
 		if (response.noWebhookResponse !== true) server.leftToN8n++;
+		const answer = res as { headersSent: boolean; status(code: number): { end(): void } };
+		if (!answer.headersSent) {
+			server.unanswered++;
+			answer.status(599).end();
+		}
 		const started = response.workflowData?.[0] as INodeExecutionData[] | undefined;
 		if (started) runs.push(started.map((item) => item.json));
 	});
@@ -128,6 +148,10 @@ export async function startTrigger(options: TriggerOptions): Promise<TriggerServ
 		runs,
 		logs,
 		leftToN8n: 0,
+		unanswered: 0,
+		get staticData() {
+			return workflow.staticData as IDataObject;
+		},
 		async activate() {
 			if (await hook('checkExists', 'activate')) return true;
 			return await hook('create', 'activate');
