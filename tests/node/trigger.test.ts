@@ -93,6 +93,9 @@ describe('deduplication window', () => {
 		const saved = first.save();
 		assert.equal(typeof saved, 'string');
 		assert.ok(!saved.includes('mid:'), 'digests are kept, not the keys');
+		// The stored format, written out so a change fails: 12 hex digits of each key's digest
+		// and when it is forgotten (seconds, base 36).
+		assert.match(saved, /^[0-9a-f]{12}:[0-9a-z]+;[0-9a-f]{12}:[0-9a-z]+$/);
 		const second = new SeenWindow(100, HOUR);
 		second.admit('mid:3', 2_000);
 		second.merge(saved, 2_000);
@@ -112,6 +115,42 @@ describe('deduplication window', () => {
 		const fresh = new SeenWindow(100, HOUR);
 		for (const junk of [undefined, 42, '', ';;', 'zz:zz', { a: 1 }]) fresh.merge(junk, 0);
 		assert.equal(fresh.admit('anything', 0), true);
+	});
+
+	it('takes in a full window from static data whole, and keys it already holds take no room twice', () => {
+		const saved = new SeenWindow(3, HOUR);
+		for (const [i, key] of ['a', 'b', 'c'].entries()) saved.admit(key, i * 1_000);
+		const text = saved.save();
+		const whole = new SeenWindow(3, HOUR);
+		whole.merge(text, 5_000);
+		for (const key of ['a', 'b', 'c']) assert.equal(whole.admit(key, 5_000), false, key);
+		// This process already saw a and b (at the same times): only c is new to it.
+		const overlapping = new SeenWindow(3, HOUR);
+		overlapping.admit('a', 0);
+		overlapping.admit('b', 1_000);
+		overlapping.merge(text, 5_000);
+		for (const key of ['a', 'b', 'c']) assert.equal(overlapping.admit(key, 5_000), false, key);
+	});
+
+	it('keeps the newest N keys when static data brings more, whichever side they come from', () => {
+		// This process saw c last; the saved window holds older a and b.
+		const saved = new SeenWindow(2, HOUR);
+		saved.admit('a', 0);
+		saved.admit('b', 1_000);
+		const window = new SeenWindow(2, HOUR);
+		window.admit('c', 2_000);
+		window.merge(saved.save(), 2_000);
+		assert.equal(window.admit('c', 3_000), false, 'the newest key is kept');
+		assert.equal(window.admit('b', 3_000), false);
+		assert.equal(window.admit('a', 3_000), true, 'a was the oldest of three in a window of two');
+	});
+
+	it('gives no room to damaged entries of a saved window (no digest, or a time beyond any clock)', () => {
+		const window = new SeenWindow(1, HOUR);
+		window.admit('kept', 0);
+		const later = (Math.ceil((10 * HOUR) / 1000)).toString(36);
+		window.merge(`:${later};0123456789ab:${'z'.repeat(400)};:`, 1_000);
+		assert.equal(window.admit('kept', 2_000), false);
 	});
 
 	it('gives each trigger node its own window, and none when the window is 0 hours', () => {
