@@ -71,6 +71,8 @@ describe('the Instagram Trigger in n8n-core, behind a real HTTP server', () => {
 		assert.equal((await handshake(`${VERIFY_TOKEN}x`)).status, 403);
 		// A parameter given twice arrives as a list: it matches nothing.
 		assert.equal((await handshake(VERIFY_TOKEN, `&hub.verify_token=${VERIFY_TOKEN}`)).status, 403);
+		// A repeated parameter that is not Meta's spoils nothing.
+		assert.deepEqual(await handshake(VERIFY_TOKEN, '&utm=a&utm=b'), good);
 		assert.deepEqual(runs, [], 'a handshake starts nothing');
 		// No signature is checked on a handshake, so no secret is said to have matched.
 		assert.deepEqual(trigger!.logs.filter((line) => line.level === 'debug'), []);
