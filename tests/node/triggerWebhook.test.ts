@@ -226,6 +226,7 @@ describe('the Instagram Trigger in n8n-core, behind a real HTTP server', () => {
 			}
 			assert.deepEqual(first.runs.map((items) => items.map((item) => item.messageId)), [['mid.two-workflows']]);
 			assert.deepEqual(second.runs.map((items) => items.map((item) => item.messageId)), [['mid.two-workflows']]);
+			assert.deepEqual([second.leftToN8n, second.unanswered], [0, 0], 'the second trigger answered every request itself');
 		} finally {
 			await second.close();
 		}
