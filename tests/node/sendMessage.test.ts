@@ -328,7 +328,8 @@ describe('Send Message against the Meta imitation', () => {
 		});
 		const items = jsonOf(result);
 		assert.equal(items[0].success, true);
-		assert.match(String(items[1].error), /Could not read the parameter "User ID": .*Referenced node doesn't exist/);
+		// n8n's own message, as the expression engine gave it (not the error's name and message).
+		assert.equal(items[1].error, 'Could not read the parameter "User ID": Referenced node doesn\'t exist');
 		assert.equal(meta.requests.length, 1);
 	});
 
@@ -349,7 +350,7 @@ describe('Send Message against the Meta imitation', () => {
 		);
 		assert.equal(items.length, 1);
 		assert.equal(items[0].success, false);
-		assert.match(String(items[0].error), /^Could not read the parameter "Skip If Sent Before"/);
+		assert.equal(items[0].error, 'Could not read the parameter "Skip If Sent Before": Referenced node doesn\'t exist');
 		assert.equal(meta.requests.length, 0);
 	});
 
@@ -365,11 +366,36 @@ describe('Send Message against the Meta imitation', () => {
 		for (const [options, message] of cases) {
 			const result = await run({ params: { userId: USER_A, messageText: 'hi', options }, continueOnFail: true });
 			assert.match(String(result.error?.message), message);
+			// The whole run stops, even with Continue On Fail, and says what to do.
+			assert.equal(result.output, undefined);
+			assert.equal(result.error?.description, 'Nothing was sent. Change the option, or the expression that sets it.');
 		}
 		assert.equal(meta.requests.length, 0);
 		// Unset (null) options keep their defaults, and fractions of a message per second are fine.
 		const [item] = jsonOf(await run({ params: { userId: USER_A, messageText: 'hi', options: { timeout: null, messagesPerSecond: 0.5 } } }));
 		assert.equal(item.success, true);
+	});
+
+	it('refuses a Messages Per Second that is text or empty, though neither is below 0', async () => {
+		// Number('fast') is NaN and Number('') is 0: both pass a plain range check, and
+		// Messages Per Second takes fractions, so only the check for a number catches them.
+		const cases: Array<[unknown, string]> = [
+			['fast', 'Messages Per Second must be from 0 to 1000; it is "fast"'],
+			['', 'Messages Per Second must be from 0 to 1000; it is ""'],
+			['={{ Infinity }}', 'Messages Per Second must be from 0 to 1000; it is null'],
+		];
+		for (const [messagesPerSecond, message] of cases) {
+			const result = await run({ params: { userId: USER_A, messageText: 'hi', options: { messagesPerSecond } }, continueOnFail: true });
+			assert.equal(result.error?.message, message);
+		}
+		assert.equal(meta.requests.length, 0);
+	});
+
+	it('accepts each option at the top of its range', async () => {
+		const options = { concurrency: 200, messagesPerSecond: 1000, maxRetries: 10, timeout: 300000, workers: 64 };
+		const [item] = jsonOf(await run({ params: { userId: USER_A, messageText: 'hi', options } }));
+		assert.equal(item.success, true);
+		assert.equal(meta.requests.length, 1);
 	});
 
 	it('gives up on throttling after Max Retries with a clear error', async () => {
