@@ -173,6 +173,30 @@ describe('the Send API, uploads and conversations against the Meta imitation', (
 		assert.equal(upload.upload?.sha256, sha256(bytes));
 	});
 
+	it('finds the file under an Input Binary Field name given with spaces around it, or as a number by an expression', async () => {
+		const spaced = randomBytes(300);
+		const numbered = randomBytes(400);
+		const items = jsonOf(
+			await run(
+				{ operation: 'uploadAttachment', mediaSource: 'binary', binaryPropertyName: (i: number) => [' photo ', 7][i] },
+				{ items: [{}, {}], binary: [{ photo: file(spaced, 'image/jpeg', 'a.jpg').data }, { 7: file(numbered, 'image/jpeg', 'b.jpg').data }] },
+			),
+		);
+		assert.deepEqual(items.map((item) => [item.success, item.fileName]), [[true, 'a.jpg'], [true, 'b.jpg']]);
+		const uploads = meta.requests.filter((r) => r.call === 'upload');
+		assert.deepEqual(uploads.map((r) => r.upload?.sha256).sort(), [sha256(spaced), sha256(numbered)].sort());
+	});
+
+	it('names an empty Input Binary Field as empty when an expression gives no name', async () => {
+		const [item] = jsonOf(
+			await run({ operation: 'uploadAttachment', mediaSource: 'binary', binaryPropertyName: '={{ null }}' }, { binary: [{ null: file(randomBytes(10), 'image/png', 'n.png').data }], continueOnFail: true }),
+		);
+		assert.equal(item.success, false);
+		// Not "null": a file stored under that name is not taken for it.
+		assert.equal(item.error, 'Input Binary Field "" holds no file on this item: read or download the file in an earlier node, or name the field it is in');
+		assert.equal(meta.requests.length, 0);
+	});
+
 	it('uploads from a URL and sends by the attachment ID in a later run', async () => {
 		const url = 'https://cdn.example.com/demo.mp4';
 		const [uploaded] = jsonOf(await run({ operation: 'uploadAttachment', mediaType: 'video', mediaUrl: url }));
