@@ -9,7 +9,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 
 import type { MetaImitation } from '../../sandbox/metaImitation';
 import { startMetaImitation } from '../../sandbox/metaImitation';
-import { APP_SECRET, META_UUID, USER_A, USER_B, checkedTokenFields, credentialsFor } from '../support/fixtures';
+import { APP_SECRET, META_UUID, USER_A, USER_B, checkedTokenFields, credentialsFor, expectedProof } from '../support/fixtures';
 import type { RunResult } from '../support/nodeHarness';
 import { loadCredential, runNode } from '../support/nodeHarness';
 
@@ -85,6 +85,8 @@ describe('tokens that last, against the Meta imitation', () => {
 		assert.equal(credentials.tokenRenewalError, '');
 		assert.equal(jsonOf(first)[0].tokenWarning, undefined);
 		assert.deepEqual(first.hints, []);
+		// The items name the proof of the token they were sent with: the new one.
+		assert.deepEqual(jsonOf(first).map((item) => item.appSecretProofUsed), [1, 2].map(() => `${expectedProof(credentials.accessToken, APP_SECRET).slice(0, 8)}…`));
 
 		const second = await send(credentials);
 		assert.equal(jsonOf(second)[0].success, true);

@@ -121,6 +121,16 @@ describe("the wrapper's n8n glue against the Meta imitation", () => {
 			assert.deepEqual(meta.requests.map((r) => r.recipientId), [USER_B]);
 		});
 
+		it('takes a key with spaces around it as the same key', async () => {
+			const params = { operation: 'sendMessage', userId: USER_A, messageText: 'hi', options: { sentKey: '={{ $json.key }}' } };
+			jsonOf(await run(params, { items: [{ key: `spring:${USER_A}` }] }));
+			assert.deepEqual(recorded(), [storedEntry(`spring:${USER_A}`)]);
+			meta.reset();
+			const [again] = jsonOf(await run(params, { items: [{ key: ` spring:${USER_A}\n` }] }));
+			assert.equal(again.skipped, true);
+			assert.equal(meta.requests.length, 0);
+		});
+
 		it('sends every item whose key is empty, and records nothing for them', async () => {
 			const result = await run(
 				{ operation: 'sendMessage', userId: (i: number) => campaign[i], messageText: 'hi', options: { sentKey: '={{ $json.key }}', concurrency: 1 } },
