@@ -92,6 +92,13 @@ describe('the other operations against the Meta imitation', () => {
 		assert.equal(item.operation, 'getProfile');
 	});
 
+	it('answers an operation it does not know (a workflow from a newer version) by naming the ones it has, and sends nothing', async () => {
+		const [item] = jsonOf(await run({ operation: 'sendFax', userId: USER_A, options: { sentKey: 'fax-1' } }, { continueOnFail: true }));
+		assert.equal(item.success, false);
+		assert.match(String(item.error), /^Unknown operation "sendFax"; this node supports sendMessage, sendMedia, .*, getProfile$/);
+		assert.equal(meta.requests.length, 0);
+	});
+
 	it('refuses bad input for each operation before anything is sent', async () => {
 		const cases: Array<[RunOptions['params'], RegExp]> = [
 			[{ operation: 'sendAction', userId: USER_A, action: 'typing' }, /^Action must be one of "typing_on", "typing_off", "mark_seen"/],

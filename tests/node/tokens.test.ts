@@ -115,6 +115,9 @@ describe('tokens that last, against the Meta imitation', () => {
 		assert.equal(jsonOf(sent)[0].success, true);
 		// The refresh, n8n's check of the new token (the credential test's call), the send.
 		assert.deepEqual(meta.requests.map((r) => [r.call, r.tokenGeneration]), [['refresh', 0], ['me', 1], ['text', 1]]);
+		// n8n's check asks Meta for the account's ID only.
+		assert.equal(meta.requests[1].method, 'GET');
+		assert.equal(meta.requests[1].query.fields, 'id');
 	});
 
 	it('never quotes an error page that echoes the renewed token back', async () => {
