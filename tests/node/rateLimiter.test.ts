@@ -10,6 +10,8 @@ import { FakeClock } from '../support/fakeClock';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { RateLimiter } = require(path.resolve('dist/js-wrapper/nodes/Instagram/transport/rateLimiter.js'));
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { accountOf } = require(path.resolve('dist/js-wrapper/nodes/Instagram/gather.js'));
 /** The limiter's margin for the usual delay between letting a call go and Meta counting it. */
 const GUARD_MS = 20;
 /** How far apart calls the window allows at the same moment still leave. */
@@ -296,6 +298,18 @@ describe('one limit per Instagram account in an n8n process', () => {
 		await clock.run(Promise.all([...senders(a), ...senders(b)]));
 		return times.sort((x, y) => x - y);
 	}
+
+	it("names the account a run's limits count against by its token, login type and base URL, never by the token itself", () => {
+		// Two credentials of one account share the limit; another token, login type or test
+		// server is another account and must not slow this one down.
+		const credential = { accessToken: 'tok-account-a', loginType: 'facebook', baseUrl: 'http://127.0.0.1:4000', appSecret: 's' };
+		const account = accountOf(credential);
+		assert.match(account, /^[0-9a-f]{64}$/);
+		assert.equal(accountOf({ ...credential, appSecret: 'another secret' }), account);
+		for (const other of [{ accessToken: 'tok-account-b' }, { loginType: 'instagram' }, { baseUrl: 'http://127.0.0.1:4001' }]) {
+			assert.notEqual(accountOf({ ...credential, ...other }), account, JSON.stringify(other));
+		}
+	});
 
 	it('keeps two concurrent executions of 500 messages at 100/s under 100 calls in every second together', async () => {
 		const clock = new FakeClock();
