@@ -160,6 +160,8 @@ describe('Send Message against the Meta imitation', () => {
 			else process.env.N8N_META_UUID = value;
 			const result = await run({ params: { userId: USER_A, messageText: 'hi' } });
 			assert.match(result.error?.message ?? '', /N8N_META_UUID must be defined/);
+			// It is the run's error, not the first item's: n8n names no item for it.
+			assert.equal(result.error?.context?.itemIndex, undefined);
 			assert.equal(meta.requests.length, 0);
 		});
 	}
