@@ -121,6 +121,34 @@ describe("the wrapper's n8n glue against the Meta imitation", () => {
 			assert.deepEqual(meta.requests.map((r) => r.recipientId), [USER_B]);
 		});
 
+		it('a run cancelled while a message waits to be resent neither resends it nor keeps its key, so the re-run sends it', async () => {
+			// Meta refuses the first try with a temporary error and asks for a second's wait. The
+			// run is cancelled during that wait: the resend must not go (a request n8n refuses as
+			// cancelled would leave the delivery unknown, and its key kept, for good), and the
+			// key must be let go, since nothing was delivered.
+			meta.script(USER_A, [{ kind: 'graphError', status: 503, code: 2, message: 'Service temporarily unavailable', isTransient: true, headers: { 'Retry-After': '1' } }]);
+			const abort = new AbortController();
+			const params = { operation: 'sendMessage', userId: USER_A, messageText: 'hi', options: { sentKey: '={{ $json.key }}' } };
+			const items = [{ key: `k:${USER_A}` }];
+			const running = runNode({ items, params, credentials: credentialsFor(meta.url), continueOnFail: true, signal: abort.signal });
+			// Cancelled once the refusal is in (the imitation has answered; the node has read it by
+			// then), while the retry waits.
+			while (!meta.requests[0]?.status) await new Promise((resolve) => setImmediate(resolve));
+			await new Promise((resolve) => setTimeout(resolve, 300));
+			abort.abort();
+			const [first] = jsonOf(await running);
+			assert.equal(first.success, false);
+			assert.equal(first.error, 'Not sent: the execution stopped before this message was sent');
+			// Let the retry's wait run out: a resend that was only delayed would arrive now.
+			await new Promise((resolve) => setTimeout(resolve, 1500));
+			assert.equal(meta.requests.length, 1, 'the resend never went');
+			assert.ok(store.every((row) => (row.value.data as string[]).length === 0), 'no key kept');
+			meta.reset();
+			const [again] = jsonOf(await run(params, { items }));
+			assert.deepEqual([again.skipped ?? false, again.success], [false, true]);
+			assert.deepEqual(meta.requests.map((r) => r.recipientId), [USER_A]);
+		});
+
 		it('takes a key with spaces around it as the same key', async () => {
 			const params = { operation: 'sendMessage', userId: USER_A, messageText: 'hi', options: { sentKey: '={{ $json.key }}' } };
 			jsonOf(await run(params, { items: [{ key: `spring:${USER_A}` }] }));
