@@ -13,9 +13,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 
-import type { INodeType } from 'n8n-workflow';
-
-import { loadCredential, loadNode } from '../support/nodeHarness';
+import { loadCredential, loadNode, loadTrigger } from '../support/nodeHarness';
 
 const SNAPSHOTS = path.resolve('tests/node/snapshots');
 
@@ -57,13 +55,6 @@ function matchesSnapshot(name: string, value: unknown): void {
 		`${name} differs from tests/node/snapshots/${name}.json at ${difference}. If the change is intended, ` +
 			'run this test with UPDATE_SNAPSHOTS=1 and commit the reviewed snapshot.',
 	);
-}
-
-function loadTrigger(): INodeType {
-	loadNode(); // prepares n8n's runtime packages the same way
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const { InstagramTrigger } = require(path.resolve('dist/js-wrapper/nodes/InstagramTrigger/InstagramTrigger.node.js'));
-	return new InstagramTrigger() as INodeType;
 }
 
 describe('the user-facing descriptions, against their reviewed snapshots', () => {

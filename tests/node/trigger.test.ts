@@ -6,20 +6,13 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 
-import type { INodeProperties, INodePropertyOptions, INodeType } from 'n8n-workflow';
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import type { Catalog } from '../../js-wrapper/bridge/types';
-import { useRuntimeWorkflowPackage } from '../support/n8nRuntime';
+import { loadTrigger } from '../support/nodeHarness';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { CATALOG } = require(path.resolve('dist/js-wrapper/bridge/generated/catalog.js')) as { CATALOG: Catalog };
-
-function loadTrigger(): INodeType {
-	useRuntimeWorkflowPackage();
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const { InstagramTrigger } = require(path.resolve('dist/js-wrapper/nodes/InstagramTrigger/InstagramTrigger.node.js'));
-	return new InstagramTrigger() as INodeType;
-}
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { SeenWindow, windowFor } = require(path.resolve('dist/js-wrapper/nodes/InstagramTrigger/deduplication.js'));

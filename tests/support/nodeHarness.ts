@@ -39,6 +39,14 @@ export function loadNode(packageRoot = defaultPackageRoot): INodeType {
 	return new Instagram() as INodeType;
 }
 
+/** The Instagram Trigger, built, from `packageRoot`'s `dist/`. */
+export function loadTrigger(packageRoot = defaultPackageRoot): INodeType {
+	prepareRuntime();
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const { InstagramTrigger } = require(path.join(packageRoot, 'dist', 'js-wrapper', 'nodes', 'InstagramTrigger', 'InstagramTrigger.node.js'));
+	return new InstagramTrigger() as INodeType;
+}
+
 export interface CredentialUnderTest {
 	preAuthentication?: (this: { helpers: { httpRequest: (options: IHttpRequestOptions) => Promise<unknown> } }, credentials: ICredentialDataDecryptedObject) => Promise<IDataObject>;
 	authenticate: (c: ICredentialDataDecryptedObject, o: IHttpRequestOptions) => Promise<IHttpRequestOptions>;

@@ -8,10 +8,10 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 
-import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions, INodeExecutionData, INodeType, IWebhookResponseData } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions, INodeExecutionData, IWebhookResponseData } from 'n8n-workflow';
 
-import { requireFromRuntime, useRuntimeWorkflowPackage } from './n8nRuntime';
-import { loadCredential } from './nodeHarness';
+import { requireFromRuntime } from './n8nRuntime';
+import { loadCredential, loadTrigger } from './nodeHarness';
 
 export const TRIGGER_TYPE = 'n8n-nodes-instagram-dm.instagramTrigger';
 
@@ -47,13 +47,6 @@ export interface TriggerOptions {
 	workflowId?: string;
 	/** The static data the workflow starts with, as n8n loads it from its database. */
 	staticData?: IDataObject;
-}
-
-function loadTrigger(): INodeType {
-	useRuntimeWorkflowPackage();
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const { InstagramTrigger } = require(`${process.cwd()}/dist/js-wrapper/nodes/InstagramTrigger/InstagramTrigger.node.js`);
-	return new InstagramTrigger() as INodeType;
 }
 
 export async function startTrigger(options: TriggerOptions): Promise<TriggerServer> {
