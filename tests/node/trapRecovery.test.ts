@@ -322,6 +322,77 @@ describe('trap recovery seen from the node', () => {
 		assert.notEqual(await loader.loadCore(), poisoned, 'the poisoned instance was replaced');
 	});
 
+	/** Every execution the node's session runs (the first and each fresh one) traps on item `item`'s request. */
+	function sessionsTrapOnItem(item: number): () => void {
+		const start = CoreSession.start;
+		CoreSession.start = async (...args: unknown[]) => {
+			const session = await start.apply(CoreSession, args);
+			let execution = trapsOnItem(session.execution, item);
+			Object.defineProperty(session, 'execution', {
+				get: () => execution,
+				set: (fresh: Execution) => (execution = trapsOnItem(fresh, item)),
+			});
+			return session;
+		};
+		return () => (CoreSession.start = start);
+	}
+
+	const three = (continueOnFail: boolean) =>
+		runNode({
+			items: [{}, {}, {}],
+			params: { operation: 'sendMessage', userId: (i: number) => [USER_A, USER_B, USER_C][i], messageText: 'hello', options: { concurrency: 1 } },
+			credentials: credentialsFor(meta.url),
+			continueOnFail,
+		});
+
+	it('an item the core cannot prepare on any instance is refused in its place, and the items around it are sent', async () => {
+		const restore = sessionsTrapOnItem(1);
+		try {
+			const result = await three(true);
+			assert.ok(result.output, `expected output, got error: ${result.error?.message}`);
+			const items = result.output[0];
+			assert.deepEqual(
+				items.map((item) => [item.pairedItem, item.json.success, item.json.userId]),
+				[
+					[{ item: 0 }, true, USER_A],
+					[{ item: 1 }, false, USER_B],
+					[{ item: 2 }, true, USER_C],
+				],
+			);
+			const { timestamp, ...refusal } = items[1].json;
+			assert.match(String(timestamp), /^\d{4}-\d\d-\d\dT/);
+			assert.deepEqual(refusal, {
+				success: false,
+				operation: 'sendMessage',
+				userId: USER_B,
+				error: 'Internal error in the Instagram node core while preparing the request; nothing was sent. Please report this.',
+				retryable: false,
+			});
+			assert.deepEqual(
+				meta.requests.map((r) => r.recipientId),
+				[USER_A, USER_C],
+				'nothing went for the refused item',
+			);
+		} finally {
+			restore();
+		}
+	});
+
+	it('without Continue On Fail, an item the core cannot prepare stops the node with its error and nothing after it is sent', async () => {
+		const restore = sessionsTrapOnItem(1);
+		try {
+			const result = await three(false);
+			assert.ok(result.error, 'the node fails');
+			assert.match(result.error.message, /while preparing the request; nothing was sent/);
+			assert.deepEqual(
+				meta.requests.map((r) => r.recipientId),
+				[USER_A],
+			);
+		} finally {
+			restore();
+		}
+	});
+
 	it('a healthy execution keeps the loaded instance for the next one', async () => {
 		const before = await loader.loadCore();
 		const result = await send();
