@@ -6,14 +6,15 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 
 import ts from 'typescript';
 
 const samplesPath = path.resolve('target/boundary-samples.json');
 const typesPath = path.resolve('js-wrapper/bridge/types');
 
-describe('boundary types agree with the Rust types', () => {
+/** The Rust suite's samples, written out as TypeScript declarations of their types, and compiled. */
+function compileSamples() {
 	assert.ok(existsSync(samplesPath), `${samplesPath} is missing: run cargo test --test boundary_samples first`);
 	const samples = JSON.parse(readFileSync(samplesPath, 'utf8')) as Record<string, unknown[]>;
 	const dir = mkdtempSync(path.join(tmpdir(), 'ig-boundary-'));
@@ -39,9 +40,22 @@ describe('boundary types agree with the Rust types', () => {
 	});
 	const checker = program.getTypeChecker();
 	const source = program.getSourceFile(file)!;
+	return { samples, dir, declared, program, checker, source };
+}
+
+describe('boundary types agree with the Rust types', () => {
+	// In a hook, not the suite's body: a missing samples file then fails every test (a throw
+	// in the body of describe marks the suite failed but leaves the exit code 0).
+	let compiled: ReturnType<typeof compileSamples>;
+	before(() => {
+		compiled = compileSamples();
+	});
+	after(() => {
+		if (compiled) rmSync(compiled.dir, { recursive: true, force: true });
+	});
 
 	it('covers every boundary type', () => {
-		assert.deepEqual(Object.keys(samples).sort(), [
+		assert.deepEqual(Object.keys(compiled.samples).sort(), [
 			'AbandonReason',
 			'Answer',
 			'Catalog',
@@ -58,6 +72,7 @@ describe('boundary types agree with the Rust types', () => {
 	});
 
 	it('type-checks every Rust sample as its TypeScript type, with no excess property', () => {
+		const { program } = compiled;
 		const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => {
 			const where = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start).line + 1 : 0;
 			return `line ${where}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
@@ -66,6 +81,7 @@ describe('boundary types agree with the Rust types', () => {
 	});
 
 	it('finds every property the TypeScript types declare in some Rust sample', () => {
+		const { samples, declared, checker, source } = compiled;
 		// For each object type reached from a sample's declared type, the property names the
 		// samples used; then every declared property must have been used.
 		const used = new Map<ts.Type, Set<string>>();
@@ -112,6 +128,5 @@ describe('boundary types agree with the Rust types', () => {
 			}
 		}
 		assert.deepEqual(unused, [], 'declared in types.d.ts but never sent by the core');
-		rmSync(dir, { recursive: true, force: true });
 	});
 });
