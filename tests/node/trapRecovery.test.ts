@@ -97,6 +97,15 @@ function trapsOnItem(execution: Execution, item: number): Execution {
 	return execution;
 }
 
+/** Makes every execution `session` runs, its current one and each fresh one after a trap, trap on item `item`'s request. */
+function trapEveryExecutionOnItem(session: { execution: Execution }, item: number): void {
+	let execution = trapsOnItem(session.execution, item);
+	Object.defineProperty(session, 'execution', {
+		get: () => execution,
+		set: (fresh: Execution) => (execution = trapsOnItem(fresh, item)),
+	});
+}
+
 describe('trap recovery', () => {
 	it('fails the trapped item clearly and settles later items on a fresh instance', async () => {
 		const session = await CoreSession.start(input, node);
@@ -221,11 +230,7 @@ describe('trap recovery', () => {
 	it('an item whose request traps on the fresh instance too is refused, saying nothing was sent, and the next item is planned', async () => {
 		const session = await CoreSession.start(input, node);
 		// Every execution the session moves to traps on item 1's request as well.
-		let execution = trapsOnItem(session.execution, 1);
-		Object.defineProperty(session, 'execution', {
-			get: () => execution,
-			set: (fresh: Execution) => (execution = trapsOnItem(fresh, 1)),
-		});
+		trapEveryExecutionOnItem(session, 1);
 		const refused = session.request(1);
 		assert.ok('refused' in refused, 'item 1 is refused');
 		assert.match(refused.refused.message, /while preparing the request; nothing was sent/);
@@ -327,11 +332,7 @@ describe('trap recovery seen from the node', () => {
 		const start = CoreSession.start;
 		CoreSession.start = async (...args: unknown[]) => {
 			const session = await start.apply(CoreSession, args);
-			let execution = trapsOnItem(session.execution, item);
-			Object.defineProperty(session, 'execution', {
-				get: () => execution,
-				set: (fresh: Execution) => (execution = trapsOnItem(fresh, item)),
-			});
+			trapEveryExecutionOnItem(session, item);
 			return session;
 		};
 		return () => (CoreSession.start = start);
